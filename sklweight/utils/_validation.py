@@ -1,0 +1,280 @@
+"""Input validation: the one place that defines what valid input is.
+
+This is the only module of sklweight that imports private scikit-learn helpers
+(``sklearn.utils._param_validation``); everything else imports from here, so a change in
+scikit-learn touches one file.
+
+Two families of checks live here:
+
+* array checks at the estimator boundary (numpy, run once per ``fit``);
+* tensor checks at the loss boundary (torch, run per call unless the caller has already
+  validated its data and entered :func:`skip_value_checks`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    Options,
+    StrOptions,
+    validate_parameter_constraints,
+)
+
+__all__ = [
+    "HasMethods",
+    "Integral",
+    "Interval",
+    "InvalidParameterError",
+    "Options",
+    "Real",
+    "StrOptions",
+    "check_loss_inputs",
+    "check_sample_weight",
+    "format_param_error",
+    "skip_value_checks",
+    "validate_params",
+]
+
+
+def format_param_error(name, caller, expected, value, fix=None):
+    """Return the one wording sklweight uses for a bad argument.
+
+    Parameters
+    ----------
+    name : str
+        Name of the parameter or argument.
+    caller : str
+        Public function or class that received it.
+    expected : str
+        What was expected, as a noun phrase ("a 1-D array of non-negative floats").
+    value : object
+        What was received (its ``repr`` is shown; long arrays should be summarised by
+        the caller first).
+    fix : str or None, default=None
+        How to fix it, when there is an obvious fix.
+
+    Returns
+    -------
+    message : str
+    """
+    message = f"The {name!r} parameter of {caller} must be {expected}. Got {value!r} instead."
+    if fix:
+        message += f" {fix}"
+    return message
+
+
+def validate_params(constraints, params, caller):
+    """Check hyper-parameters against declared constraints.
+
+    A thin wrapper over scikit-learn's ``validate_parameter_constraints`` so that our
+    estimators and losses raise scikit-learn's :class:`InvalidParameterError` (a
+    subclass of both ``ValueError`` and ``TypeError``) with scikit-learn's wording.
+
+    Parameters
+    ----------
+    constraints : dict
+        ``{name: [constraint, ...]}`` as in scikit-learn's ``_parameter_constraints``.
+    params : dict
+        ``{name: value}``; names without a constraint are not checked.
+    caller : str
+        Name shown in the message.
+    """
+    validate_parameter_constraints(constraints, params, caller_name=caller)
+
+
+def _describe_entry(array, index):
+    return f"entry {index} is {array[index]!r}"
+
+
+def check_sample_weight(sample_weight, n_samples, *, caller, dtype=np.float64):
+    """Validate a per-sample weight vector at an estimator boundary.
+
+    Parameters
+    ----------
+    sample_weight : array-like of shape (n_samples,) or None
+        Non-negative, finite weights; ``None`` means all ones.
+    n_samples : int
+        Expected length.
+    caller : str
+        Public function or class that received the weights (shown in messages).
+    dtype : numpy dtype, default=np.float64
+        dtype of the returned array.
+
+    Returns
+    -------
+    sample_weight : ndarray of shape (n_samples,)
+        A new array (the input is never modified).
+
+    Raises
+    ------
+    ValueError
+        If the weights are not 1-D, have the wrong length, contain a negative, NaN or
+        infinite entry, or are all zero. The message names the offending entry.
+    """
+    if sample_weight is None:
+        return np.ones(n_samples, dtype=dtype)
+    if np.isscalar(sample_weight):
+        sample_weight = np.full(n_samples, sample_weight)
+    try:
+        weights = np.array(sample_weight, dtype=dtype, copy=True)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            format_param_error(
+                "sample_weight", caller, "an array-like of real numbers", type(sample_weight)
+            )
+        ) from exc
+    if weights.ndim != 1:
+        raise ValueError(
+            format_param_error(
+                "sample_weight", caller, "a 1-D array", f"an array of shape {weights.shape}"
+            )
+        )
+    if weights.shape[0] != n_samples:
+        raise ValueError(
+            format_param_error(
+                "sample_weight",
+                caller,
+                f"of length {n_samples} (one weight per sample)",
+                f"an array of length {weights.shape[0]}",
+            )
+        )
+    bad = np.flatnonzero(~np.isfinite(weights))
+    if bad.size:
+        raise ValueError(
+            format_param_error(
+                "sample_weight", caller, "finite", _describe_entry(weights, bad[0])
+            )
+        )
+    bad = np.flatnonzero(weights < 0)
+    if bad.size:
+        raise ValueError(
+            format_param_error(
+                "sample_weight", caller, "non-negative", _describe_entry(weights, bad[0])
+            )
+        )
+    if n_samples and not weights.any():
+        raise ValueError(
+            format_param_error(
+                "sample_weight",
+                caller,
+                "positive for at least one sample",
+                "all zeros",
+                "A fit needs some weight to learn from.",
+            )
+        )
+    return weights
+
+
+# --------------------------------------------------------------------------- tensors
+
+_SKIP_VALUE_CHECKS = contextvars.ContextVar("sklweight_skip_value_checks", default=False)
+
+
+@contextlib.contextmanager
+def skip_value_checks():
+    """Skip the data-dependent loss checks inside this block.
+
+    Shape checks always run. The value checks (NaN or negative weights, targets out of
+    range) read tensor contents, which forces a host-device synchronisation on CUDA; the
+    classifiers validate their data once at ``fit`` and train inside this context.
+    """
+    token = _SKIP_VALUE_CHECKS.set(True)
+    try:
+        yield
+    finally:
+        _SKIP_VALUE_CHECKS.reset(token)
+
+
+def _shape(t):
+    return tuple(t.shape)
+
+
+def check_loss_inputs(logits, target, sample_weight=None, *, caller):
+    """Validate the tensors passed to a loss.
+
+    Parameters
+    ----------
+    logits : Tensor of shape (n, K)
+        Unnormalised scores, floating point.
+    target : Tensor of shape (n,)
+        Integer class indices in ``[0, K)``.
+    sample_weight : Tensor of shape (n,) or None
+        Non-negative finite per-sample weights.
+    caller : str
+        Name of the loss, shown in messages.
+
+    Raises
+    ------
+    ValueError
+        On any shape or dtype mismatch, and (unless :func:`skip_value_checks` is active)
+        on targets out of range and negative or non-finite weights.
+    """
+    if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
+        got = f"a tensor of shape {_shape(logits)}" if isinstance(logits, torch.Tensor) else logits
+        raise ValueError(
+            format_param_error("logits", caller, "a 2-D tensor of shape (n_samples, n_classes)", got)
+        )
+    if not logits.is_floating_point():
+        raise ValueError(
+            format_param_error("logits", caller, "a floating-point tensor", f"dtype {logits.dtype}")
+        )
+    n, k = logits.shape
+    if not isinstance(target, torch.Tensor) or target.ndim != 1 or target.shape[0] != n:
+        got = f"a tensor of shape {_shape(target)}" if isinstance(target, torch.Tensor) else target
+        raise ValueError(
+            format_param_error(
+                "target", caller, f"a 1-D tensor of length {n} (one class index per row of logits)", got
+            )
+        )
+    if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
+        raise ValueError(
+            format_param_error(
+                "target", caller, "an integer tensor of class indices", f"dtype {target.dtype}",
+                "Use target.long().",
+            )
+        )
+    if sample_weight is not None:
+        if not isinstance(sample_weight, torch.Tensor) or _shape(sample_weight) != (n,):
+            got = (
+                f"a tensor of shape {_shape(sample_weight)}"
+                if isinstance(sample_weight, torch.Tensor)
+                else sample_weight
+            )
+            raise ValueError(
+                format_param_error("sample_weight", caller, f"a 1-D tensor of length {n}", got)
+            )
+    if _SKIP_VALUE_CHECKS.get() or n == 0:
+        return
+    low, high = int(target.min()), int(target.max())
+    if low < 0 or high >= k:
+        bad = low if low < 0 else high
+        raise ValueError(
+            format_param_error(
+                "target", caller, f"class indices in [0, {k - 1}] for logits with {k} columns", bad
+            )
+        )
+    if sample_weight is not None:
+        if not bool(torch.isfinite(sample_weight).all()):
+            index = int(torch.nonzero(~torch.isfinite(sample_weight))[0, 0])
+            raise ValueError(
+                format_param_error(
+                    "sample_weight", caller, "finite",
+                    f"entry {index} is {sample_weight[index].item()!r}",
+                )
+            )
+        if bool((sample_weight < 0).any()):
+            index = int(torch.nonzero(sample_weight < 0)[0, 0])
+            raise ValueError(
+                format_param_error(
+                    "sample_weight", caller, "non-negative",
+                    f"entry {index} is {sample_weight[index].item()!r}",
+                )
+            )
