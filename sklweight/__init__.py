@@ -1,5 +1,23 @@
-"""sklweight: scikit-learn compatible PyTorch classifiers for imbalanced and noisy data."""
+"""sklweight: scikit-learn compatible PyTorch classifiers for imbalanced and noisy data.
+
+The classifiers take ``class_weight``, per-sample weights in
+``fit(X, y, sample_weight)``, a weighted sampler and pluggable losses
+(:mod:`sklweight.losses`), and behave like scikit-learn classifiers in ``Pipeline``,
+``GridSearchCV`` and cross-validation.
+"""
+
+from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
+from .classifier import NonFiniteLossError, WeightedNeuralNetClassifier
+from .mlp import WeightedMLPClassifier
 
 __version__ = "0.1.0.dev0"
 
-__all__ = ["__version__"]
+__all__ = [
+    "ClassWeights",
+    "NonFiniteLossError",
+    "WeightedMLPClassifier",
+    "WeightedNeuralNetClassifier",
+    "__version__",
+    "compute_class_weight",
+    "compute_sample_weight",
+]

@@ -1,0 +1,212 @@
+"""The batch data path: weights travel with X and y through the split and the batching.
+
+skorch's default ``Dataset`` + ``DataLoader`` fetch one row at a time and collate the rows
+in Python. Here the data live as tensors (moved to the training device once), a batch is
+fetched by one indexing operation, and the per-row weights are a third tensor sliced with
+the same index, so skorch's validation split, the shuffling and a weighted sampler all
+carry them without per-row work.
+
+A training or validation batch is ``(WeightedInput(X_b, w_b), y_b)``: still the
+``(X, y)`` pair that skorch's callbacks unpack. The classifier's ``infer`` unwraps ``X_b``
+for the module and its ``get_loss`` reads ``w_b``. Prediction batches are plain
+``(X_b, y_b)``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+
+import torch
+
+__all__ = ["BatchIterator", "TensorDataset", "WeightedInput", "collate_rows"]
+
+
+def _index(data, index):
+    if isinstance(data, Mapping):
+        return {key: value[index] for key, value in data.items()}
+    return data[index]
+
+
+def _length(data):
+    if isinstance(data, Mapping):
+        return len(next(iter(data.values())))
+    return len(data)
+
+
+def _to(data, device):
+    if isinstance(data, Mapping):
+        return {key: value.to(device) for key, value in data.items()}
+    return data.to(device)
+
+
+class WeightedInput:
+    """The input half of a weighted batch: the module's input and the rows' weights.
+
+    Parameters
+    ----------
+    X : Tensor or dict of Tensor
+        The module's input for the batch.
+    sample_weight : Tensor of shape (n_batch,)
+        The loss weight of each row.
+    """
+
+    __slots__ = ("X", "sample_weight")
+
+    def __init__(self, X, sample_weight):
+        self.X = X
+        self.sample_weight = sample_weight
+
+    def __len__(self):
+        return _length(self.X)
+
+
+class TensorDataset(torch.utils.data.Dataset):
+    """Tensors of X, y and per-row weights, indexed together.
+
+    Parameters
+    ----------
+    X : Tensor or dict of Tensor
+        Input rows (a dict is passed to the module's ``forward`` as keyword arguments).
+    y : Tensor of shape (n_samples,) or None, default=None
+        Encoded targets (class indices).
+    sample_weight : Tensor of shape (n_samples,) or None, default=None
+        Loss weights. When given, batches carry them as :class:`WeightedInput`.
+    sampling_weight : Tensor of shape (n_samples,) or None, default=None
+        Probabilities (up to a constant) of a weighted sampler over these rows.
+    """
+
+    def __init__(self, X, y=None, sample_weight=None, sampling_weight=None):
+        self.X = X
+        self.y = y
+        self.sample_weight = sample_weight
+        self.sampling_weight = sampling_weight
+
+    def __len__(self):
+        return _length(self.X)
+
+    @property
+    def device(self):
+        first = next(iter(self.X.values())) if isinstance(self.X, Mapping) else self.X
+        return first.device
+
+    def batch(self, index):
+        """Return the batch ``(X_b, y_b)`` for a slice or an index tensor."""
+        X = _index(self.X, index)
+        if self.sample_weight is not None:
+            X = WeightedInput(X, self.sample_weight[index])
+        y = None if self.y is None else self.y[index]
+        return X, y
+
+    def __getitem__(self, index):
+        # Row access for torch's DataLoader (the slow, fully general path).
+        return self.batch(index)
+
+    def subset(self, index):
+        """Return a new dataset holding the rows ``index`` (a copy, done once)."""
+        index = torch.as_tensor(index, dtype=torch.long, device=self.device)
+
+        def take(t):
+            return None if t is None else t[index]
+
+        return TensorDataset(
+            _index(self.X, index), take(self.y), take(self.sample_weight),
+            take(self.sampling_weight),
+        )
+
+    def to(self, device):
+        """Return the dataset on ``device`` (the tensors move once, not per batch)."""
+
+        def move(t):
+            return None if t is None else t.to(device)
+
+        return TensorDataset(
+            _to(self.X, device), move(self.y), move(self.sample_weight),
+            move(self.sampling_weight),
+        )
+
+
+def collate_rows(rows):
+    """Collate rows of a :class:`TensorDataset` for torch's ``DataLoader``."""
+    Xs, ys = zip(*rows, strict=True)
+    first = Xs[0]
+    if isinstance(first, WeightedInput):
+        X = WeightedInput(
+            _stack([x.X for x in Xs]), torch.stack([x.sample_weight for x in Xs])
+        )
+    else:
+        X = _stack(list(Xs))
+    y = None if ys[0] is None else torch.stack(ys)
+    return X, y
+
+
+def _stack(items):
+    if isinstance(items[0], Mapping):
+        return {key: torch.stack([item[key] for item in items]) for key in items[0]}
+    return torch.stack(items)
+
+
+class BatchIterator:
+    """Iterate over a :class:`TensorDataset` in batches fetched by index.
+
+    A drop-in for skorch's ``iterator_train`` / ``iterator_valid`` (it is called as
+    ``BatchIterator(dataset, batch_size=..., **iterator_params)``).
+
+    Parameters
+    ----------
+    dataset : TensorDataset
+        The rows to iterate over.
+    batch_size : int, default=128
+        Rows per batch (the last batch may be smaller).
+    shuffle : bool, default=False
+        Draw a new random permutation per epoch.
+    sampler : object with a ``draw()`` method or None, default=None
+        A weighted sampler; each epoch's indices are ``sampler.draw()`` (mutually
+        exclusive with ``shuffle``).
+    generator : torch.Generator or None, default=None
+        Source of randomness for ``shuffle``.
+    drop_last : bool, default=False
+        Drop the last incomplete batch.
+    """
+
+    def __init__(
+        self, dataset, batch_size=128, shuffle=False, sampler=None, generator=None,
+        drop_last=False,
+    ):
+        if shuffle and sampler is not None:
+            raise ValueError("BatchIterator: 'shuffle' and 'sampler' are mutually exclusive.")
+        if not isinstance(dataset, TensorDataset):
+            raise TypeError(
+                "BatchIterator iterates over sklweight's TensorDataset; got "
+                f"{type(dataset).__name__}. Pass iterator_train=torch.utils.data.DataLoader "
+                "for other datasets."
+            )
+        self.dataset = dataset
+        self.batch_size = batch_size
+        self.shuffle = shuffle
+        self.sampler = sampler
+        self.generator = generator
+        self.drop_last = drop_last
+
+    def __len__(self):
+        n = len(self.dataset)
+        if self.sampler is not None:
+            n = len(self.sampler)
+        return n // self.batch_size if self.drop_last else math.ceil(n / self.batch_size)
+
+    def _epoch_indices(self):
+        if self.sampler is not None:
+            return self.sampler.draw().to(self.dataset.device)
+        if self.shuffle:
+            n = len(self.dataset)
+            return torch.randperm(n, generator=self.generator).to(self.dataset.device)
+        return None
+
+    def __iter__(self):
+        indices = self._epoch_indices()
+        n = len(self.dataset) if indices is None else indices.shape[0]
+        stop = n - n % self.batch_size if self.drop_last else n
+        for start in range(0, stop, self.batch_size):
+            end = min(start + self.batch_size, n)
+            index = slice(start, end) if indices is None else indices[start:end]
+            yield self.dataset.batch(index)

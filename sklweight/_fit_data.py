@@ -1,0 +1,175 @@
+"""Validation of the classifiers' fit and predict inputs, and the validated fit data.
+
+Array-likes go through scikit-learn's ``validate_data`` (its errors, in its words, and
+``n_features_in_`` / ``feature_names_in_``); tensors and dicts of arrays (for modules with
+several inputs) are checked for consistent lengths; labels are encoded once; rows with
+zero sample weight are removed here, before any split or batching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+import torch
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import column_or_1d, validate_data
+
+from ._data import TensorDataset
+from .utils._validation import check_sample_weight
+
+__all__ = ["FitData", "encode_labels", "validate_fit_data", "validate_predict_data"]
+
+
+class FitData:
+    """Validated training data: X, encoded y and sample weights (no zero weight).
+
+    ``to_dataset`` builds the tensors on the training device once and caches them, so
+    skorch's split and the weighting share one copy.
+    """
+
+    def __init__(self, X, y, sample_weight, *, passthrough=False):
+        self.X = X
+        self.y = y
+        self.sample_weight = sample_weight
+        self.passthrough = passthrough
+        self._dataset = None
+
+    def __len__(self):
+        if isinstance(self.X, Mapping):
+            return len(next(iter(self.X.values())))
+        return len(self.X)
+
+    def to_dataset(self, device, dtype=None):
+        if self.passthrough:
+            return self.X
+        if self._dataset is None:
+            self._dataset = TensorDataset(
+                _to_tensor(self.X, device, dtype),
+                None if self.y is None else torch.as_tensor(self.y, device=device),
+                None if self.sample_weight is None else torch.as_tensor(
+                    self.sample_weight, device=device),
+            )
+        return self._dataset
+
+
+def _to_tensor(X, device, dtype):
+    if isinstance(X, Mapping):
+        return {key: _to_tensor(value, device, dtype) for key, value in X.items()}
+    if not isinstance(X, torch.Tensor):
+        X = np.asarray(X)
+        X = torch.from_numpy(X) if X.flags.writeable else torch.tensor(X)
+    if dtype is not None and X.is_floating_point():
+        return X.to(device=device, dtype=dtype)
+    return X.to(device)
+
+
+def _take(X, index):
+    if isinstance(X, Mapping):
+        return {key: _take(value, index) for key, value in X.items()}
+    if isinstance(X, torch.Tensor):
+        return X[torch.as_tensor(index, device=X.device)]
+    return X[index]
+
+
+def _n_rows(X, caller):
+    if isinstance(X, Mapping):
+        if not X:
+            raise ValueError(f"{caller}: X is an empty dict.")
+        lengths = {key: len(value) for key, value in X.items()}
+        if len(set(lengths.values())) != 1:
+            raise ValueError(f"{caller}: the arrays of X have different lengths: {lengths}.")
+        return next(iter(lengths.values()))
+    return len(X)
+
+
+def encode_labels(y, classes, caller):
+    """Return the indices of ``y`` in ``classes``; unknown labels raise ``ValueError``."""
+    sorter = np.argsort(classes, kind="stable")
+    position = np.searchsorted(classes, y, sorter=sorter)
+    position = sorter[np.clip(position, 0, len(classes) - 1)]
+    unknown = classes[position] != y
+    if np.any(unknown):
+        raise ValueError(
+            f"{caller}: y contains labels not seen before: "
+            f"{sorted(map(str, np.unique(y[unknown])))}; known classes are "
+            f"{list(map(str, classes))}."
+        )
+    return position.astype(np.int64)
+
+
+def _check_X(estimator, X, reset):
+    if isinstance(X, torch.Tensor):
+        if X.ndim == 0 or X.shape[0] == 0:
+            raise ValueError(f"X must be a non-empty tensor; got shape {tuple(X.shape)}.")
+        if X.is_floating_point() and not bool(torch.isfinite(X).all()):
+            raise ValueError("Input X contains NaN or infinity.")
+        if reset and X.ndim == 2:
+            estimator.n_features_in_ = X.shape[1]
+        return X
+    if isinstance(X, Mapping):
+        return X
+    return validate_data(
+        estimator, X, reset=reset, allow_nd=True, dtype="numeric", ensure_all_finite=True
+    )
+
+
+def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
+    """Validate ``fit`` inputs and return :class:`FitData` without zero-weight rows.
+
+    Parameters
+    ----------
+    estimator : WeightedNeuralNetClassifier
+        Receives ``n_features_in_``, ``feature_names_in_`` and (when ``reset``)
+        ``classes_inferred_``.
+    X : array-like, DataFrame, Tensor or dict of array-like
+    y : array-like of shape (n_samples,)
+    sample_weight : array-like of shape (n_samples,) or None
+    reset : bool
+        A new fit (re-learn classes and feature counts) or a continued one.
+    classes : array-like or None, default=None
+        All labels (``partial_fit``'s argument); else the estimator's ``classes``
+        parameter; else the labels of y.
+
+    Returns
+    -------
+    data : FitData
+    """
+    caller = f"{type(estimator).__name__}.fit"
+    if y is None:
+        raise ValueError(
+            f"{caller} requires y (the labels); got y=None. To train on a torch Dataset "
+            "that yields (X, y) pairs, pass it as X."
+        )
+    X = _check_X(estimator, X, reset)
+    y = column_or_1d(y, warn=True)
+    check_classification_targets(y)
+    n_samples = _n_rows(X, caller)
+    if len(y) != n_samples:
+        raise ValueError(
+            f"{caller}: X and y have inconsistent numbers of samples: {n_samples} and {len(y)}."
+        )
+    if classes is None:
+        classes = getattr(estimator, "classes", None)
+    if reset:
+        classes = np.unique(y) if classes is None else np.asarray(classes)
+        if len(classes) < 2:
+            raise ValueError(
+                f"{caller} needs samples of at least 2 classes in the data, but the data "
+                f"contains only one class: {classes[0]!r}."
+            )
+        estimator.classes_inferred_ = classes
+    else:
+        classes = np.asarray(estimator.classes_)
+    y_encoded = encode_labels(y, classes, caller)
+    weights = check_sample_weight(sample_weight, n_samples, caller=caller)
+    keep = weights > 0
+    if not keep.all():
+        index = np.flatnonzero(keep)
+        X, y_encoded, weights = _take(X, index), y_encoded[index], weights[index]
+    return FitData(X, y_encoded, weights)
+
+
+def validate_predict_data(estimator, X):
+    """Validate ``predict`` input: same checks as ``fit`` and the same feature count."""
+    return _check_X(estimator, X, reset=False)

@@ -1,0 +1,148 @@
+"""How a fit turns ``sample_weight``, ``class_weight`` and ``sampler`` into weights.
+
+The rules of the specification (section 3), in one place:
+
+* ``w_i = s_i * c[y_i]``, with ``c`` computed from the rows actually trained on (after
+  the internal validation split), counting rows by ``s``. A dict is used as given.
+* The loss applies ``class_weight`` exactly when it is not None. A sampler never changes
+  the loss weights, except ``sampler="sample_weight"``, which moves ``s`` out of the loss
+  into the sampling.
+* Validation rows get ``s * c[y]`` with the ``c`` of the training rows, normalised over
+  the validation rows so that the reported ``valid_loss`` is ``sum(w l) / sum(w)``.
+* Rows whose loss weight is zero are dropped before batching.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from numbers import Real
+
+import numpy as np
+from sklearn.base import clone
+
+from .class_weight import ClassWeights, compute_class_weight
+from .losses._reduction import normalize_weights
+
+__all__ = ["WeightPlan", "plan_weights", "weighted_class_counts"]
+
+SAMPLE_WEIGHT_SAMPLER = "sample_weight"
+
+
+@dataclass
+class WeightPlan:
+    """Weights of one fit, aligned with the training / validation rows given."""
+
+    class_weight: np.ndarray | None  # (K,) the class weights applied by the loss
+    class_counts: np.ndarray  # (K,) training rows per class, counted by sample_weight
+    train_weight: np.ndarray  # (n_train,) loss weights, normalised as asked
+    train_keep: np.ndarray  # (n_train,) bool: rows with a positive loss weight
+    sampling_weight: np.ndarray | None  # (n_train,) sampler probabilities (up to scale)
+    valid_weight: np.ndarray | None  # (n_valid,) loss weights, normalised globally
+
+
+def weighted_class_counts(y, sample_weight, n_classes):
+    """Return ``sum(sample_weight)`` per encoded class ``0..n_classes-1``."""
+    return np.bincount(y, weights=sample_weight, minlength=n_classes).astype(np.float64)
+
+
+def _class_weight_vector(spec, y, sample_weight, classes):
+    """Per-class weights aligned with ``classes`` (encoded ``y`` indexes ``classes``).
+
+    Classes without a training row get weight 1 (they only matter for validation rows).
+    """
+    labels = classes[y]
+    present = np.unique(y)
+    if isinstance(spec, ClassWeights):
+        fitted = clone(spec).fit(labels, sample_weight=sample_weight)
+        values = np.asarray(fitted.class_weight_, dtype=np.float64)
+    elif isinstance(spec, dict):
+        values = np.array([spec[classes[k]] for k in present], dtype=np.float64)
+    else:
+        values = compute_class_weight(labels, spec, sample_weight=sample_weight)
+    weights = np.ones(len(classes), dtype=np.float64)
+    weights[present] = values
+    return weights
+
+
+def check_class_weight_dict(class_weight, classes, *, name, caller):
+    """Raise if a dict of class weights does not name exactly ``classes``."""
+    keys = set(class_weight)
+    known = set(classes.tolist())
+    if keys == known:
+        bad = [k for k, v in class_weight.items() if not (isinstance(v, Real) and v >= 0)]
+        if bad:
+            raise ValueError(
+                f"The {name!r} parameter of {caller} must map each class to a non-negative "
+                f"number. Got {bad[0]!r}: {class_weight[bad[0]]!r} instead."
+            )
+        return
+    missing = sorted(map(str, known - keys))
+    extra = sorted(map(str, keys - known))
+    detail = []
+    if missing:
+        detail.append(f"missing {missing}")
+    if extra:
+        detail.append(f"not in y {extra}")
+    raise ValueError(
+        f"The {name!r} parameter of {caller} must name exactly the classes of y, "
+        f"{sorted(map(str, known))}. Got a dict with {' and '.join(detail)} instead."
+    )
+
+
+def plan_weights(
+    y_train, s_train, y_valid, s_valid, *, classes, class_weight, sampler, normalization
+):
+    """Compute the loss and sampling weights of one fit.
+
+    Parameters
+    ----------
+    y_train, y_valid : ndarray of int
+        Encoded targets of the training and validation rows (``y_valid`` may be None).
+    s_train, s_valid : ndarray of float
+        The user's sample weights of those rows (ones when none were given).
+    classes : ndarray of shape (K,)
+        The original labels; ``classes[y]`` are the user's labels.
+    class_weight : None, str, dict, callable or ClassWeights
+        The ``class_weight`` parameter of the classifier.
+    sampler : None, str, dict, callable or ClassWeights
+        The ``sampler`` parameter (``"sample_weight"`` moves ``s`` into the sampling).
+    normalization : {"global", "batch", "none"}
+        The ``weight_normalization`` parameter.
+
+    Returns
+    -------
+    plan : WeightPlan
+    """
+    n_classes = len(classes)
+    counts = weighted_class_counts(y_train, s_train, n_classes)
+    c = None
+    if class_weight is not None:
+        c = _class_weight_vector(class_weight, y_train, s_train, classes)
+
+    sampling = None
+    loss_s = s_train
+    if sampler is not None and isinstance(sampler, str) and sampler == SAMPLE_WEIGHT_SAMPLER:
+        sampling = s_train
+        loss_s = np.ones_like(s_train)
+    elif sampler is not None:
+        sampling = _class_weight_vector(sampler, y_train, s_train, classes)[y_train]
+
+    train = loss_s if c is None else loss_s * c[y_train]
+    keep = train > 0
+    if sampling is not None:
+        keep &= sampling > 0
+    if not keep.any():
+        raise ValueError(
+            "Every training row has zero weight after applying class_weight and "
+            "sample_weight; nothing is left to learn from."
+        )
+    train = normalize_weights(train[keep], normalization)
+    if sampling is not None:
+        sampling = sampling[keep]
+
+    valid = None
+    if y_valid is not None:
+        valid = s_valid if c is None else s_valid * c[y_valid]
+        if valid.sum() > 0:
+            valid = normalize_weights(valid, "global")
+    return WeightPlan(c, counts, train, keep, sampling, valid)

@@ -1,0 +1,206 @@
+"""``ClassWeights``: class-weight strategies as a scikit-learn transformer on ``y``."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils import column_or_1d
+from sklearn.utils.validation import check_is_fitted
+
+from ..utils._validation import (
+    StrOptions,
+    check_sample_weight,
+    format_param_error,
+    validate_params,
+)
+from ._docstring import fill_doc
+from ._strategies import (
+    STRATEGY_NAMES,
+    STRATEGY_PARAMETER_CONSTRAINTS,
+    check_classification_y,
+    class_weight_from_counts,
+    strategy_params,
+)
+
+__all__ = ["ClassWeights"]
+
+
+@fill_doc
+class ClassWeights(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
+    """Learn one weight per class from ``y``; transform labels into per-sample weights.
+
+    A transformer on the target, like :class:`~sklearn.preprocessing.LabelEncoder`:
+    ``fit(y)`` computes the class weights (see :func:`compute_class_weight`) and
+    ``transform(y)`` returns the weight of each row's class. Its output can feed the
+    ``sample_weight`` of any scikit-learn estimator, and an instance can be given as the
+    ``class_weight`` or ``sampler`` of the sklweight classifiers, where ``GridSearchCV``
+    tunes ``class_weight__strategy`` and ``class_weight__beta``.
+
+    Parameters
+    ----------
+    %(strategy)s
+    beta : float, default=0.999
+        Hyper-parameter of ``"effective_number"``, in ``[0, 1)``; ignored by the other
+        strategies.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Sorted class labels seen in ``fit``.
+    class_weight_ : ndarray of shape (n_classes,)
+        Weight of each class of ``classes_``.
+
+    See Also
+    --------
+    compute_class_weight : The function behind ``fit``.
+    compute_sample_weight : Per-sample weights ``sample_weight * class_weight[y]``.
+
+    Notes
+    -----
+    ``transform`` returns the class weights ``c[y_i]`` only, so ``fit_transform(y,
+    sample_weight=s)`` equals ``fit(y, sample_weight=s).transform(y)`` as scikit-learn
+    requires; the sample weights of SPEC 3.1 are ``s * c[y]``, which is
+    ``compute_sample_weight(y, ClassWeights(...), sample_weight=s)``.
+
+    Examples
+    --------
+    >>> from sklweight.class_weight import ClassWeights
+    >>> y = ["cat", "cat", "cat", "dog"]
+    >>> cw = ClassWeights("balanced").fit(y)
+    >>> cw.classes_
+    array(['cat', 'dog'], dtype='<U3')
+    >>> cw.class_weight_
+    array([0.66666667, 2.        ])
+    >>> cw.transform(["dog", "cat"])
+    array([2.        , 0.66666667])
+    >>> cw.as_dict()
+    {'cat': 0.6666666666666666, 'dog': 2.0}
+
+    Feeding any scikit-learn estimator:
+
+    >>> from sklearn.datasets import load_iris
+    >>> from sklearn.linear_model import LogisticRegression
+    >>> X, y = load_iris(return_X_y=True)
+    >>> X, y = X[:120], y[:120]
+    >>> clf = LogisticRegression().fit(X, y, sample_weight=cw.fit_transform(y))
+    """
+
+    _parameter_constraints: dict = {
+        "strategy": [StrOptions(set(STRATEGY_NAMES)), dict, callable],
+        **STRATEGY_PARAMETER_CONSTRAINTS,
+    }
+
+    def __init__(self, strategy="balanced", *, beta=0.999):
+        self.strategy = strategy
+        self.beta = beta
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.two_d_array = False
+        tags.target_tags.one_d_labels = True
+        return tags
+
+    def _fit(self, y, sample_weight):
+        name = type(self).__name__
+        validate_params(self._parameter_constraints, self.get_params(deep=False), name)
+        caller = f"{name}.fit"
+        y, classes, y_idx = check_classification_y(y, caller=caller)
+        sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
+        params = {}
+        if isinstance(self.strategy, str):
+            params = {key: getattr(self, key) for key in strategy_params(self.strategy)}
+        counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
+        self.class_weight_ = class_weight_from_counts(
+            counts, classes, self.strategy, params, caller=caller, param="strategy"
+        )
+        self.classes_ = classes
+        return y_idx
+
+    @fill_doc
+    def fit(self, y, sample_weight=None):
+        """Compute the class weights of ``y``.
+
+        Parameters
+        ----------
+        %(y)s
+        %(sample_weight)s
+
+        Returns
+        -------
+        self : ClassWeights
+            The fitted transformer.
+        """
+        self._fit(y, sample_weight)
+        return self
+
+    def transform(self, y):
+        """Return the weight of each row's class.
+
+        Parameters
+        ----------
+        y : array-like of shape (n_samples,)
+            Labels, each seen during ``fit``.
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples,)
+            ``class_weight_`` of each row's label.
+
+        Raises
+        ------
+        ValueError
+            If a label was not seen during ``fit`` (the message names it).
+        """
+        check_is_fitted(self)
+        caller = f"{type(self).__name__}.transform"
+        y = column_or_1d(y, warn=True)
+        if y.shape[0] == 0:
+            return np.empty(0)
+        try:
+            labels, inverse = np.unique(y, return_inverse=True)
+            labels, inverse = labels.tolist(), inverse.reshape(-1)
+        except TypeError:  # labels of mixed types: look each row up
+            labels, inverse = y.tolist(), np.arange(y.shape[0])
+        index = {label: i for i, label in enumerate(self.classes_.tolist())}
+        positions = np.array([index.get(label, -1) for label in labels], dtype=np.intp)
+        unseen = list(dict.fromkeys(np.asarray(labels, dtype=object)[positions < 0].tolist()))
+        if unseen:
+            raise ValueError(
+                format_param_error(
+                    "y",
+                    caller,
+                    f"labels seen during fit, {self.classes_.tolist()!r}",
+                    f"unseen label(s) {unseen!r}",
+                )
+            )
+        return self.class_weight_[positions[inverse]]
+
+    @fill_doc
+    def fit_transform(self, y, sample_weight=None):
+        """Fit on ``y`` and return the weight of each row's class.
+
+        Parameters
+        ----------
+        %(y)s
+        %(sample_weight)s
+
+        Returns
+        -------
+        weights : ndarray of shape (n_samples,)
+            ``class_weight_`` of each row's label (not multiplied by ``sample_weight``).
+        """
+        y_idx = self._fit(y, sample_weight)
+        return self.class_weight_[y_idx]
+
+    def as_dict(self):
+        """Return the fitted class weights as a dict ``{label: weight}``.
+
+        The dict can be passed as ``class_weight=`` to scikit-learn estimators.
+
+        Returns
+        -------
+        class_weight : dict
+            Python scalars as keys and values, in the order of ``classes_``.
+        """
+        check_is_fitted(self)
+        return dict(zip(self.classes_.tolist(), self.class_weight_.tolist(), strict=True))

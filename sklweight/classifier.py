@@ -1,0 +1,526 @@
+"""WeightedNeuralNetClassifier: skorch's classifier with per-row weights that survive
+the validation split and the batching."""
+
+from __future__ import annotations
+
+import inspect
+import numpy as np
+import torch
+from skorch import NeuralNetClassifier
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.dataset import ValidSplit
+from skorch.utils import is_dataset, to_numpy
+from sklearn.utils import check_random_state
+
+from ._callbacks import LabelEpochScoring
+from ._data import BatchIterator, TensorDataset, WeightedInput, collate_rows
+from ._fit_data import FitData, validate_fit_data, validate_predict_data
+from ._weighting import SAMPLE_WEIGHT_SAMPLER, check_class_weight_dict, plan_weights
+from .class_weight import ClassWeights
+from .class_weight._strategies import STRATEGY_NAMES
+from .losses._reduction import NORMALIZATIONS, scale_batch_loss
+from .losses._registry import LOSSES, get_loss
+from .sampling import WeightedSampler
+from .utils._validation import (
+    HasMethods,
+    StrOptions,
+    format_param_error,
+    skip_value_checks,
+    validate_params,
+)
+
+__all__ = ["NonFiniteLossError", "WeightedNeuralNetClassifier"]
+
+
+class NonFiniteLossError(FloatingPointError):
+    """Raised when the training loss becomes NaN or infinite."""
+
+
+class _StopTraining(Exception):  # noqa: N818 (a signal, not an error)
+    """A callback asked to stop at the end of an epoch (skorch raises KeyboardInterrupt)."""
+
+
+_WEIGHT_SPEC = [None, StrOptions(set(STRATEGY_NAMES)), dict, callable, ClassWeights]
+
+
+def _is_sklweight_loss(criterion):
+    cls = criterion if isinstance(criterion, type) else type(criterion)
+    return issubclass(cls, tuple(LOSSES.values()))
+
+
+class WeightedNeuralNetClassifier(NeuralNetClassifier):
+    """skorch's ``NeuralNetClassifier`` with class weights, sample weights and samplers.
+
+    Bring your own ``torch.nn.Module`` (it outputs logits). ``fit(X, y, sample_weight)``
+    carries the per-row weights inside the dataset, so skorch's internal validation split
+    and the mini-batches slice them with X and y; class weights are computed from the
+    rows actually trained on; the batch loss is normalised as ``weight_normalization``
+    says (see the user guide, "weight semantics").
+
+    Parameters
+    ----------
+    module : torch.nn.Module class or instance
+        The network; its ``forward`` returns logits of shape (n_samples, n_classes)
+        (or probabilities with ``criterion=torch.nn.NLLLoss``, as in skorch).
+    criterion : str, loss class or loss instance, default="cross_entropy"
+        A registered name (``"cross_entropy"``, ``"focal"``, ``"soft_f1"``,
+        ``"label_smoothing"``, ``"logit_adjusted"``, ``"ldam"``, ``"poly"``), a loss of
+        :mod:`sklweight.losses` or any torch loss. Hyper-parameters route the skorch way
+        (``criterion__gamma=2``). Losses that need class counts get the weighted counts
+        of the training rows at fit. A torch loss class is built with
+        ``reduction="none"`` and weighted here.
+    class_weight : None, str, dict or ClassWeights, default=None
+        Per-class loss weights: a strategy name of
+        :func:`sklweight.compute_class_weight` (``"balanced"``, ``"inverse"``, ...),
+        a dict ``{label: weight}`` used as given, or a :class:`ClassWeights`
+        (tunable as ``class_weight__strategy``). Computed on the training rows of each fit.
+    sampler : None, str, dict or ClassWeights, default=None
+        Draw training batches with a weighted random sampler (with replacement, one
+        epoch = as many draws as training rows) whose per-class probabilities follow this
+        strategy; ``"sample_weight"`` draws rows in proportion to ``sample_weight`` and
+        takes those weights out of the loss. A sampler never changes the loss weights
+        otherwise: add ``class_weight`` to ask for both.
+    weight_normalization : {"global", "batch", "none"}, default="global"
+        ``"global"``: weights rescaled to mean 1 over the training rows, batch loss
+        ``sum(w l) / n_batch`` (all-ones weights equal no weights; scaling all weights
+        changes nothing). ``"batch"``: ``sum(w l) / sum(w)`` per batch (torch).
+        ``"none"``: ``sum(w l) / n_batch`` with raw weights (Keras).
+    random_state : int or None, default=None
+        Seeds the module initialisation, shuffling, sampling and dropout of a fit (the
+        global torch RNG state is restored afterwards). ``None`` uses the global RNG.
+    train_split : callable or None, default=ValidSplit(5, stratified=True)
+        skorch's internal validation split; ``None`` trains on all rows.
+    classes : array-like or None, default=None
+        All labels, in the order of the module's outputs; inferred from y when None.
+    iterator_train : class, default=BatchIterator
+        Batch iterator for training; ``torch.utils.data.DataLoader`` also works.
+    iterator_valid : class, default=BatchIterator
+        Batch iterator for validation and prediction.
+    **kwargs
+        Any other skorch ``NeuralNet`` parameter (``max_epochs``, ``lr``, ``batch_size``,
+        ``optimizer``, ``callbacks``, ``device``, ``warm_start``, ...).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        The labels, in the order of the module's outputs.
+    class_weight_ : ndarray of shape (n_classes,) or None
+        Class weights applied by the loss in the last fit.
+    class_counts_ : ndarray of shape (n_classes,)
+        Training rows per class in the last fit, counted by sample weight.
+    n_features_in_ : int
+        Number of features (2-D array input).
+    feature_names_in_ : ndarray of str
+        Column names, when X was a DataFrame.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from sklweight import WeightedNeuralNetClassifier
+    >>> X = np.random.RandomState(0).randn(200, 5).astype("float32")
+    >>> y = (X[:, 0] > 1).astype(int)
+    >>> net = WeightedNeuralNetClassifier(
+    ...     torch.nn.Linear, module__in_features=5, module__out_features=2,
+    ...     criterion="focal", criterion__gamma=2.0, class_weight="balanced",
+    ...     max_epochs=5, lr=0.1, random_state=0, verbose=0)
+    >>> net.fit(X, y, sample_weight=np.ones(200)).predict(X[:3]).shape
+    (3,)
+    """
+
+    _parameter_constraints = {
+        "class_weight": _WEIGHT_SPEC,
+        "sampler": [*_WEIGHT_SPEC[:1], StrOptions({*STRATEGY_NAMES, SAMPLE_WEIGHT_SAMPLER}),
+                    *_WEIGHT_SPEC[2:]],
+        "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
+        "random_state": ["random_state"],
+        "criterion": [str, type, HasMethods(["forward"])],
+    }
+
+    def __init__(
+        self,
+        module,
+        *args,
+        criterion="cross_entropy",
+        class_weight=None,
+        sampler=None,
+        weight_normalization="global",
+        random_state=None,
+        train_split=ValidSplit(5, stratified=True),  # noqa: B008 (skorch's default)
+        classes=None,
+        iterator_train=BatchIterator,
+        iterator_valid=BatchIterator,
+        **kwargs,
+    ):
+        super().__init__(
+            module, *args, criterion=criterion, train_split=train_split, classes=classes,
+            iterator_train=iterator_train, iterator_valid=iterator_valid, **kwargs,
+        )
+        self.class_weight = class_weight
+        self.sampler = sampler
+        self.weight_normalization = weight_normalization
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ set-up hooks
+    @property
+    def _default_callbacks(self):
+        return [
+            ("epoch_timer", EpochTimer()),
+            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
+            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("valid_acc", LabelEpochScoring("accuracy", name="valid_acc")),
+            ("print_log", PrintLog()),
+        ]
+
+    def _check_weighting_params(self):
+        params = {name: getattr(self, name) for name in self._parameter_constraints}
+        validate_params(self._parameter_constraints, params, type(self).__name__)
+        if isinstance(self.criterion, str):
+            get_loss(self.criterion)  # ValueError listing the registered names
+
+    def initialize_criterion(self):
+        """Build the criterion: resolve names, pass class counts, ask torch losses for
+        per-sample values."""
+        criterion = self.criterion
+        if isinstance(criterion, str):
+            criterion = get_loss(criterion)
+        kwargs = self.get_params_for("criterion")
+        counts = getattr(self, "class_counts_", None)
+        if _is_sklweight_loss(criterion):
+            if getattr(criterion, "requires_class_counts", False) and counts is not None:
+                if "class_counts" not in kwargs:
+                    kwargs["class_counts"] = counts
+                if not isinstance(criterion, type):
+                    criterion, kwargs = type(criterion), {**_loss_params(criterion), **kwargs}
+            reduction = kwargs.get("reduction", getattr(criterion, "reduction", "mean"))
+            if reduction != "mean":
+                raise ValueError(
+                    format_param_error(
+                        "criterion__reduction", type(self).__name__, "'mean'", reduction,
+                        "The classifier reduces batches itself; choose the convention with "
+                        "weight_normalization='global' | 'batch' | 'none'.",
+                    )
+                )
+            self._criterion_mode = "sklweight"
+        elif isinstance(criterion, type) and "reduction" in inspect.signature(criterion).parameters:
+            kwargs.setdefault("reduction", "none")
+            self._criterion_mode = "per_sample" if kwargs["reduction"] == "none" else "scalar"
+        else:
+            per_sample = getattr(criterion, "reduction", None) == "none"
+            self._criterion_mode = "per_sample" if per_sample else "scalar"
+        self.criterion_ = self.initialized_instance(criterion, kwargs)
+        return self
+
+    # ------------------------------------------------------------------ data hooks
+    def check_data(self, X, y=None):
+        if not isinstance(X, FitData):
+            super().check_data(X, y)
+        elif X.passthrough:
+            super().check_data(X.X, None)
+
+    def get_dataset(self, X, y=None):
+        if isinstance(X, FitData):
+            return X.to_dataset(self.device, self._input_dtype())
+        if isinstance(X, TensorDataset) or is_dataset(X):
+            return X
+        X = validate_predict_data(self, X)
+        return FitData(X, None, None).to_dataset(self.device, self._input_dtype())
+
+    def _input_dtype(self):
+        module = getattr(self, "module_", None)
+        if isinstance(module, torch.nn.Module):
+            for param in module.parameters():
+                if param.is_floating_point():
+                    return param.dtype
+        return None
+
+    def get_split_datasets(self, X, y=None, **fit_params):
+        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
+        dataset = self.get_dataset(X, y) if isinstance(X, FitData) else None
+        if not isinstance(dataset, TensorDataset):
+            return dataset_train, dataset_valid
+        train = _materialize(dataset, dataset_train)
+        valid = None if dataset_valid is None else _materialize(dataset, dataset_valid)
+        plan = plan_weights(
+            to_numpy(train.y), to_numpy(train.sample_weight),
+            None if valid is None else to_numpy(valid.y),
+            None if valid is None else to_numpy(valid.sample_weight),
+            classes=np.asarray(self.classes_), class_weight=self.class_weight,
+            sampler=self.sampler, normalization=self.weight_normalization,
+        )
+        self.class_weight_ = plan.class_weight
+        self.class_counts_ = plan.class_counts
+        if getattr(self.criterion_, "requires_class_counts", False) or (
+            isinstance(self.criterion, str)
+            and getattr(get_loss(self.criterion), "requires_class_counts", False)
+        ):
+            self.initialize_criterion()
+        device = train.device
+        if not plan.train_keep.all():
+            train = train.subset(np.flatnonzero(plan.train_keep))
+        train.sample_weight = torch.as_tensor(plan.train_weight, device=device)
+        if plan.sampling_weight is not None:
+            train.sampling_weight = torch.as_tensor(plan.sampling_weight, device=device)
+        if valid is not None:
+            valid.sample_weight = torch.as_tensor(plan.valid_weight, device=device)
+        return train, valid
+
+    def get_iterator(self, dataset, training=False):
+        if not isinstance(dataset, TensorDataset):
+            return super().get_iterator(dataset, training=training)
+        prefix = "iterator_train" if training else "iterator_valid"
+        iterator = self.iterator_train if training else self.iterator_valid
+        kwargs = self.get_params_for(prefix)
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        kwargs["batch_size"] = len(dataset) if batch_size == -1 else batch_size
+        generator = getattr(self, "_generator", None)
+        if training and dataset.sampling_weight is not None:
+            kwargs.pop("shuffle", None)
+            kwargs["sampler"] = WeightedSampler(dataset.sampling_weight, generator=generator)
+        elif training and generator is not None and iterator is BatchIterator:
+            kwargs.setdefault("generator", generator)
+        if iterator is not BatchIterator:
+            kwargs.setdefault("collate_fn", collate_rows)
+            if generator is not None and "sampler" not in kwargs:
+                kwargs.setdefault("generator", generator)
+        return iterator(dataset, **kwargs)
+
+    # ------------------------------------------------------------------ steps
+    def infer(self, x, **fit_params):
+        if isinstance(x, WeightedInput):
+            x = x.X
+        return super().infer(x, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        weight = X.sample_weight if isinstance(X, WeightedInput) else None
+        if isinstance(self.criterion_, torch.nn.NLLLoss):
+            y_pred = torch.log(y_pred + torch.finfo(y_pred.dtype).eps)
+        y_true = y_true.to(self.device) if isinstance(y_true, torch.Tensor) else torch.as_tensor(
+            y_true, device=self.device)
+        mode = getattr(self, "_criterion_mode", "scalar")
+        if mode == "sklweight":
+            loss = self.criterion_(y_pred, y_true, sample_weight=weight)
+        elif mode == "per_sample":
+            per_row = self.criterion_(y_pred, y_true)
+            loss = per_row.mean() if weight is None else (per_row * weight).sum() / weight.sum()
+        else:
+            loss = self.criterion_(y_pred, y_true)
+        if weight is not None and mode != "scalar":
+            normalization = self.weight_normalization if training else "global"
+            loss = scale_batch_loss(loss, weight, normalization)
+        if training and not torch.isfinite(loss):
+            self._raise_non_finite(loss)
+        return loss
+
+    def _raise_non_finite(self, loss):
+        epoch = len(self.history)
+        batch = len(self.history[-1]["batches"]) + 1 if epoch else 1
+        raise NonFiniteLossError(
+            f"{type(self).__name__}: the training loss became {loss.item()} at epoch "
+            f"{epoch}, batch {batch}. Training stopped and the estimator is left "
+            f"unfitted. Try a lower learning rate (lr={self.lr!r}), scale the features "
+            "(e.g. StandardScaler), or check X for extreme values."
+        )
+
+    def _get_predict_nonlinearity(self):
+        if self.predict_nonlinearity == "auto" and (
+            _is_sklweight_loss(self.criterion_)
+            or isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
+        ):
+            self.check_is_fitted()
+            return _softmax
+        return super()._get_predict_nonlinearity()
+
+    # ------------------------------------------------------------------ public API
+    def fit(self, X, y=None, sample_weight=None, **fit_params):
+        """Initialise (unless ``warm_start``) and train the module.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame, Tensor, dict of arrays or torch Dataset
+            Training input. Array-likes are validated like scikit-learn's.
+        y : array-like of shape (n_samples,)
+            Labels of any type (ints, strings, bools); ``predict`` returns them.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-row weights (e.g. label confidences). Zero-weight rows are
+            removed before the split and the batching.
+        **fit_params : dict
+            Passed to the module's ``forward`` and to ``train_split`` (skorch).
+
+        Returns
+        -------
+        self : WeightedNeuralNetClassifier
+            The fitted estimator.
+        """
+        fresh = not (self.warm_start and self.initialized_)
+        self._check_weighting_params()
+        with self._seeded(fresh):
+            data = self._validate_fit_inputs(X, y, sample_weight, reset=fresh)
+            if fresh:
+                self.initialize()
+            self.partial_fit(data, data.y, _routing_method="fit", **fit_params)
+        return self
+
+    def partial_fit(self, X, y=None, classes=None, sample_weight=None, **fit_params):
+        """Train the module for ``max_epochs`` more epochs without re-initialising it.
+
+        Parameters
+        ----------
+        X, y, sample_weight
+            As in :meth:`fit`.
+        classes : array-like or None, default=None
+            All labels, needed on the first call when a batch may miss some.
+        **fit_params : dict
+            As in :meth:`fit`.
+
+        Returns
+        -------
+        self : WeightedNeuralNetClassifier
+            The fitted estimator.
+        """
+        routing = fit_params.pop("_routing_method", "partial_fit")
+        if not isinstance(X, FitData):
+            self._check_weighting_params()
+            fresh = not self.initialized_
+            with self._seeded(fresh):
+                X = self._validate_fit_inputs(
+                    X, y, sample_weight, reset=fresh, classes=classes)
+                return self.partial_fit(X, X.y, _routing_method=routing, **fit_params)
+        if not self.initialized_:
+            self.initialize()
+        self.notify("on_train_begin", X=X, y=y)
+        self._snapshot = _state(self.module_)
+        try:
+            with skip_value_checks():
+                self.fit_loop(X, y, _routing_method=routing, **fit_params)
+        except _StopTraining:
+            pass
+        except KeyboardInterrupt:
+            self.module_.load_state_dict(self._snapshot)
+            self.notify("on_train_end", X=X, y=y)
+            raise
+        except NonFiniteLossError:
+            self.initialized_ = False
+            for name in ("module_", "optimizer_", "criterion_"):
+                self.__dict__.pop(name, None)
+            raise
+        finally:
+            self._snapshot = None
+        self.notify("on_train_end", X=X, y=y)
+        return self
+
+    def notify(self, method_name, **cb_kwargs):
+        # skorch's EarlyStopping stops by raising KeyboardInterrupt at the end of an
+        # epoch; tell it apart from the user's Ctrl-C, which is re-raised.
+        if method_name != "on_epoch_end":
+            return super().notify(method_name, **cb_kwargs)
+        try:
+            return super().notify(method_name, **cb_kwargs)
+        except KeyboardInterrupt:
+            raise _StopTraining from None
+
+    def on_epoch_end(self, net, **kwargs):
+        if getattr(self, "_snapshot", None) is not None:
+            self._snapshot = _state(self.module_)
+
+    def predict_proba(self, X):
+        """Return class probabilities, columns ordered as ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like, DataFrame, Tensor, dict or Dataset
+            Input rows, with the same number of features as in ``fit``.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return super().predict_proba(X)
+
+    def predict(self, X):
+        """Return the predicted label of each row (labels as given to ``fit``).
+
+        Parameters
+        ----------
+        X : array-like, DataFrame, Tensor, dict or Dataset
+            Input rows.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return np.asarray(self.classes_)[self.predict_proba(X).argmax(axis=1)]
+
+    # ------------------------------------------------------------------ helpers
+    def _validate_fit_inputs(self, X, y, sample_weight, *, reset, classes=None):
+        if is_dataset(X) and not isinstance(X, TensorDataset):
+            if sample_weight is not None:
+                raise ValueError(
+                    format_param_error(
+                        "sample_weight", f"{type(self).__name__}.fit", "None when X is a "
+                        "torch Dataset", "an array", "Pass arrays (or a dict of arrays) to "
+                        "use sample weights.",
+                    )
+                )
+            return FitData(X, y, None, passthrough=True)
+        data = validate_fit_data(self, X, y, sample_weight, reset=reset, classes=classes)
+        for name in ("class_weight", "sampler"):
+            value = getattr(self, name)
+            if isinstance(value, dict):
+                check_class_weight_dict(
+                    value, np.asarray(self.classes_), name=name, caller=type(self).__name__
+                )
+        return data
+
+    def _seeded(self, fresh):
+        return _Seeded(self, fresh)
+
+
+def _softmax(logits):
+    return torch.softmax(logits, dim=-1)
+
+
+def _state(module):
+    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+
+
+def _loss_params(loss):
+    names = inspect.signature(type(loss)).parameters
+    return {name: getattr(loss, name) for name in names if hasattr(loss, name)}
+
+
+def _materialize(dataset, part):
+    if isinstance(part, TensorDataset):
+        return part
+    if isinstance(part, torch.utils.data.Subset):
+        return dataset.subset(np.asarray(part.indices))
+    raise TypeError(f"Unsupported split result {type(part).__name__}.")
+
+
+class _Seeded:
+    """Seed a fit from ``random_state`` and restore the global RNG afterwards."""
+
+    def __init__(self, net, fresh):
+        self.net = net
+        self.fresh = fresh
+        self._fork = None
+
+    def __enter__(self):
+        seed = self.net.random_state
+        if not self.fresh:
+            return self
+        if seed is None:
+            self.net._generator = None
+            return self
+        devices = [torch.cuda.current_device()] if str(self.net.device).startswith("cuda") else []
+        self._fork = torch.random.fork_rng(devices=devices)
+        self._fork.__enter__()
+        seed = int(check_random_state(seed).randint(2**31 - 1))
+        torch.manual_seed(seed)
+        self.net._generator = torch.Generator().manual_seed(seed + 1)
+        return self
+
+    def __exit__(self, *exc):
+        if self._fork is not None:
+            self._fork.__exit__(*exc)
+        return False
+

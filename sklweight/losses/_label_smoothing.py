@@ -1,0 +1,161 @@
+"""Label-smoothing cross-entropy (Szegedy et al., 2016) with class and sample weights."""
+
+from __future__ import annotations
+
+from numbers import Real
+
+import torch.nn.functional as F
+
+from ..utils._validation import Interval, check_loss_inputs, format_param_error, validate_params
+from ._base import (
+    BASE_CONSTRAINTS,
+    _WeightedLoss,
+    as_class_vector,
+    class_vector_like,
+    full_precision,
+)
+from ._docstring import SHARED, Substitution
+from ._reduction import combine_weights, weighted_reduce
+
+__all__ = ["LabelSmoothingLoss", "label_smoothing_loss"]
+
+_CONSTRAINTS = {**BASE_CONSTRAINTS, "smoothing": [Interval(Real, 0, 1, closed="left")]}
+
+_SMOOTHING = """smoothing : float, default=0.1
+        Probability mass :math:`\\varepsilon` taken from the true class and spread evenly
+        over the other :math:`K - 1` classes. Valid for
+        :math:`0 \\le \\varepsilon \\le (K - 1) / K` (uniform targets at the top); a larger
+        value is a ``ValueError`` naming K when the loss is called."""
+
+
+@full_precision
+def _label_smoothing_loss(logits, target, sample_weight, *, smoothing, weight, reduction, caller):
+    n_classes = logits.shape[1]
+    weight = class_vector_like(weight, "weight", logits, caller)
+    limit = (n_classes - 1) / n_classes
+    if smoothing > limit + 1e-12:
+        raise ValueError(
+            format_param_error(
+                "smoothing",
+                caller,
+                f"at most (K - 1) / K = {limit:.6g} for logits with K={n_classes} classes "
+                "(uniform targets)",
+                smoothing,
+                "Above it the true class would get less probability than the others.",
+            )
+        )
+    # eps on the other K-1 classes = torch's label_smoothing=eps*K/(K-1) spread on all K.
+    torch_smoothing = min(smoothing * n_classes / (n_classes - 1), 1.0) if smoothing else 0.0
+    loss = F.cross_entropy(logits, target, reduction="none", label_smoothing=torch_smoothing)
+    return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
+
+
+@Substitution(**SHARED, smoothing=_SMOOTHING)
+def label_smoothing_loss(
+    logits, target, sample_weight=None, *, smoothing=0.1, weight=None, reduction="mean"
+):
+    r"""Label-smoothing cross-entropy with class and sample weights.
+
+    Functional twin of :class:`LabelSmoothingLoss`; see it for the formula.
+
+    Parameters
+    ----------
+    %(logits)s
+    %(target)s
+    %(sample_weight)s
+    %(smoothing)s
+    %(weight)s
+    %(reduction)s
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar, or shape (N,) for ``reduction="none"``.
+
+    %(checks)s
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklweight.losses import label_smoothing_loss
+    >>> logits = torch.randn(6, 3, requires_grad=True)
+    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
+    >>> loss = label_smoothing_loss(logits, target, smoothing=0.1)
+    >>> loss.backward()
+    """
+    caller = "label_smoothing_loss"
+    validate_params(
+        _CONSTRAINTS, {"smoothing": smoothing, "weight": weight, "reduction": reduction}, caller
+    )
+    check_loss_inputs(logits, target, sample_weight, caller=caller)
+    return _label_smoothing_loss(
+        logits,
+        target,
+        sample_weight,
+        smoothing=smoothing,
+        weight=as_class_vector(weight, "weight", caller, copy=False),
+        reduction=reduction,
+        caller=caller,
+    )
+
+
+@Substitution(**SHARED, smoothing=_SMOOTHING)
+class LabelSmoothingLoss(_WeightedLoss):
+    r"""Label-smoothing cross-entropy (Szegedy et al., 2016) with class and sample weights.
+
+    The target distribution puts :math:`1 - \varepsilon` on the true class and
+    :math:`\varepsilon / (K - 1)` on each other class; with :math:`\log p` from
+    ``log_softmax`` and :math:`w_i = s_i \, c_{y_i}`:
+
+    .. math::
+
+        \ell_i = -(1 - \varepsilon) \log p_{i y_i}
+                 - \frac{\varepsilon}{K - 1} \sum_{c \ne y_i} \log p_{ic}, \qquad
+        \mathcal{L}_\text{mean} = \frac{\sum_i w_i \ell_i}{\sum_i w_i}.
+
+    This equals torch's ``F.cross_entropy(label_smoothing=eps * K / (K - 1))`` without
+    weights. Unlike torch's ``weight=`` together with ``label_smoothing=``, a weight here
+    multiplies the whole per-sample loss (the smoothing term included).
+
+    Szegedy, Vanhoucke, Ioffe, Shlens and Wojna, "Rethinking the Inception Architecture
+    for Computer Vision", CVPR 2016, https://arxiv.org/abs/1512.00567.
+
+    Parameters
+    ----------
+    %(smoothing)s
+    %(weight)s
+    %(reduction)s
+
+    Shape
+    -----
+    %(shape)s
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklweight.losses import LabelSmoothingLoss
+    >>> logits = torch.randn(6, 3, requires_grad=True)
+    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
+    >>> confidence = torch.tensor([1.0, 1.0, 0.2, 1.0, 0.2, 1.0])
+    >>> criterion = LabelSmoothingLoss(smoothing=0.1, weight=[0.5, 2.0, 2.0])
+    >>> loss = criterion(logits, target, sample_weight=confidence)
+    >>> loss.backward()
+    """
+
+    _parameter_constraints = _CONSTRAINTS
+    _hyper_parameters = ("smoothing",)
+
+    def __init__(self, *, smoothing=0.1, weight=None, reduction="mean"):
+        super().__init__(weight=weight, reduction=reduction, smoothing=smoothing)
+        self.smoothing = smoothing
+
+    def _compute(self, logits, target, sample_weight):
+        return _label_smoothing_loss(
+            logits,
+            target,
+            sample_weight,
+            smoothing=self.smoothing,
+            weight=self.weight,
+            reduction=self.reduction,
+            caller=type(self).__name__,
+        )

@@ -1,0 +1,215 @@
+"""Soft (differentiable) F1 loss with class and sample weights in the soft counts."""
+
+from __future__ import annotations
+
+import torch
+
+from ..utils._validation import (
+    InvalidParameterError,
+    StrOptions,
+    check_loss_inputs,
+    format_param_error,
+    validate_params,
+)
+from ._base import (
+    BASE_CONSTRAINTS,
+    _WeightedLoss,
+    as_class_vector,
+    class_vector_like,
+    full_precision,
+)
+from ._docstring import SHARED, Substitution
+from ._reduction import combine_weights
+
+__all__ = ["SoftF1Loss", "soft_f1_loss"]
+
+_CONSTRAINTS = {**BASE_CONSTRAINTS, "average": [StrOptions({"macro", "weighted", "micro"})]}
+
+_AVERAGE = """average : {"macro", "weighted", "micro"}, default="macro"
+        How the per-class soft F1 scores are combined, as in
+        :func:`sklearn.metrics.f1_score`: ``"macro"`` is their plain mean over the
+        classes present in the batch targets or predicted (arg-max) by a row of positive
+        weight; ``"weighted"`` weights each class by its (weighted) count of target
+        rows; ``"micro"`` pools the counts (for single-label data it is the weighted
+        mean of :math:`p_t`)."""
+
+_REDUCTION = """reduction : {"mean", "sum"}, default="mean"
+        Both return the same scalar :math:`1 - \\overline{F_1}`: the soft F1 is computed
+        from counts over the whole batch and does not decompose into per-sample
+        losses, so ``"none"`` is refused with a ``ValueError``. The weights act inside
+        the counts (an integer weight counts a row that many times)."""
+
+
+def _refuse_none(reduction, caller):
+    if reduction == "none":
+        raise InvalidParameterError(
+            format_param_error(
+                "reduction",
+                caller,
+                '"mean" or "sum" (both return the batch soft-F1 loss)',
+                reduction,
+                "The soft F1 is computed from counts over the whole batch and does not "
+                "decompose into per-sample losses.",
+            )
+        )
+
+
+@full_precision
+def _soft_f1_loss(logits, target, sample_weight, *, average, weight, reduction, caller):
+    _refuse_none(reduction, caller)
+    weight = class_vector_like(weight, "weight", logits, caller)
+    w = combine_weights(target, sample_weight, weight)
+    proba = torch.softmax(logits, dim=1)
+    p_true = proba.gather(1, target.unsqueeze(1)).squeeze(1)
+    zeros = logits.new_zeros(logits.shape[1])
+    if w is None:
+        w_row = torch.ones_like(p_true)
+        tp = zeros.index_add(0, target, p_true)  # sum_i w_i p_ic [y_i = c]
+        pred = proba.sum(0)  # sum_i w_i p_ic = tp + fp
+    else:
+        w_row = w = w.to(logits.dtype)
+        tp = zeros.index_add(0, target, w * p_true)
+        pred = w @ proba
+    count = zeros.index_add(0, target, w_row)  # sum_i w_i [y_i = c] = tp + fn
+    present = count > 0
+    if average == "macro":  # sklearn's label set: in y_true or in y_pred (rows of weight > 0)
+        predicted = zeros.index_add(0, logits.detach().argmax(1), w_row.detach()) > 0
+        present = present | predicted
+    # F1_c = 2 tp / (2 tp + fp + fn) = 2 tp / (pred + count). Classes outside ``present``
+    # have tp = 0; their denominator is replaced (not clamped) so that neither the value
+    # nor the gradient can see 0 / 0, and no epsilon breaks scale invariance.
+    f1 = 2 * tp / torch.where(present, pred + count, 1.0)
+    if average == "macro":
+        score = (f1 * present).sum() / present.sum()
+    elif average == "weighted":
+        score = (f1 * count).sum() / count.sum()
+    else:
+        score = 2 * tp.sum() / (pred.sum() + count.sum())
+    return 1 - score
+
+
+@Substitution(**SHARED, average=_AVERAGE, f1_reduction=_REDUCTION)
+def soft_f1_loss(
+    logits, target, sample_weight=None, *, average="macro", weight=None, reduction="mean"
+):
+    r"""Soft F1 loss with class and sample weights in the soft counts.
+
+    Functional twin of :class:`SoftF1Loss`; see it for the formula.
+
+    Parameters
+    ----------
+    %(logits)s
+    %(target)s
+    %(sample_weight)s
+    %(average)s
+    %(weight)s
+    %(f1_reduction)s
+
+    Returns
+    -------
+    loss : Tensor
+        A scalar.
+
+    %(checks)s
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklweight.losses import soft_f1_loss
+    >>> logits = torch.randn(6, 3, requires_grad=True)
+    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
+    >>> loss = soft_f1_loss(logits, target)
+    >>> loss.backward()
+    """
+    caller = "soft_f1_loss"
+    validate_params(
+        _CONSTRAINTS, {"average": average, "weight": weight, "reduction": reduction}, caller
+    )
+    _refuse_none(reduction, caller)
+    check_loss_inputs(logits, target, sample_weight, caller=caller)
+    return _soft_f1_loss(
+        logits,
+        target,
+        sample_weight,
+        average=average,
+        weight=as_class_vector(weight, "weight", caller, copy=False),
+        reduction=reduction,
+        caller=caller,
+    )
+
+
+@Substitution(**SHARED, average=_AVERAGE, f1_reduction=_REDUCTION)
+class SoftF1Loss(_WeightedLoss):
+    r"""Soft F1 loss: one minus the macro F1 computed from probabilities.
+
+    With :math:`p_{ic}` the softmax of the logits and :math:`w_i = s_i \, c_{y_i}`, the
+    soft counts of class :math:`c` are
+
+    .. math::
+
+        \mathrm{tp}_c = \sum_i w_i \, p_{ic} [y_i = c], \quad
+        \mathrm{fp}_c = \sum_i w_i \, p_{ic} - \mathrm{tp}_c, \quad
+        \mathrm{fn}_c = \sum_i w_i [y_i = c] - \mathrm{tp}_c,
+
+    .. math::
+
+        F_{1,c} = \frac{2\,\mathrm{tp}_c}{2\,\mathrm{tp}_c + \mathrm{fp}_c + \mathrm{fn}_c},
+        \qquad
+        \mathcal{L} = 1 - \frac{1}{|C|} \sum_{c \in C} F_{1,c},
+
+    where :math:`C` holds the classes present in the batch targets or predicted (arg-max)
+    by a row of positive weight, the label set of :func:`sklearn.metrics.f1_score`. For
+    one-hot probabilities the loss is exactly
+    ``1 - f1_score(target, argmax, average="macro", sample_weight=w)`` (all weights
+    positive); a perfect confident prediction gives 0. Rows of weight 0 are ignored, and
+    the loss is unchanged when every weight is multiplied by :math:`k > 0`. A batch whose
+    weights are all 0 gives NaN, like the weighted mean of the other losses.
+
+    The counts are gathered per class (``index_add``) rather than through an
+    :math:`N \times K` one-hot matrix. A differentiable surrogate of F1 in the spirit of
+    Jansche, "Maximum Expected F-Measure Training of Logistic Regression Models",
+    HLT/EMNLP 2005.
+
+    Parameters
+    ----------
+    %(average)s
+    %(weight)s
+    %(f1_reduction)s
+
+    Shape
+    -----
+    - ``logits``: :math:`(N, K)`, floating point.
+    - ``target``: :math:`(N,)`, integer class indices.
+    - ``sample_weight``: :math:`(N,)` or ``None``.
+    - output: a scalar.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklweight.losses import SoftF1Loss
+    >>> logits = torch.randn(6, 3, requires_grad=True)
+    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
+    >>> confidence = torch.tensor([1.0, 1.0, 0.2, 1.0, 0.2, 1.0])
+    >>> criterion = SoftF1Loss(average="macro")
+    >>> loss = criterion(logits, target, sample_weight=confidence)
+    >>> loss.backward()
+    """
+
+    _parameter_constraints = _CONSTRAINTS
+    _hyper_parameters = ("average",)
+
+    def __init__(self, *, average="macro", weight=None, reduction="mean"):
+        _refuse_none(reduction, type(self).__name__)
+        super().__init__(weight=weight, reduction=reduction, average=average)
+        self.average = average
+
+    def _compute(self, logits, target, sample_weight):
+        return _soft_f1_loss(
+            logits,
+            target,
+            sample_weight,
+            average=self.average,
+            weight=self.weight,
+            reduction=self.reduction,
+            caller=type(self).__name__,
+        )

@@ -1,0 +1,396 @@
+"""WeightedMLPClassifier: the turnkey estimator (an MLP built from the data at fit)."""
+
+from __future__ import annotations
+
+import warnings
+from numbers import Integral, Real
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.exceptions import ConvergenceWarning
+from sklearn.utils.validation import check_is_fitted, validate_data
+from skorch.callbacks import EarlyStopping
+from skorch.dataset import ValidSplit
+
+from ._callbacks import LabelEpochScoring
+from ._mlp_module import ACTIVATIONS, MLPModule
+from .classifier import _WEIGHT_SPEC, WeightedNeuralNetClassifier
+from .losses._reduction import NORMALIZATIONS
+from .utils._validation import HasMethods, Interval, StrOptions, check_sample_weight
+
+__all__ = ["WeightedMLPClassifier"]
+
+_DTYPES = {"float32": torch.float32, "float64": torch.float64}
+_CRITERION_PREFIX = "criterion__"
+
+
+class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
+    """Multi-layer perceptron classifier with class weights, sample weights and samplers.
+
+    A turnkey estimator: the network (``hidden_layer_sizes``, ``activation``,
+    ``dropout``) is built from the data at ``fit`` and trained with Adam by a
+    :class:`WeightedNeuralNetClassifier`. Defaults follow scikit-learn's
+    ``MLPClassifier``. Loss hyper-parameters route the skorch way
+    (``criterion__gamma=2``) and are tunable in ``GridSearchCV``.
+
+    Parameters
+    ----------
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Width of each hidden layer.
+    activation : {"relu", "tanh", "logistic", "identity", "gelu"}, default="relu"
+        Hidden-layer non-linearity.
+    dropout : float, default=0.0
+        Dropout probability after each hidden layer.
+    criterion : str, loss class or loss instance, default="cross_entropy"
+        A registered loss name (``"cross_entropy"``, ``"focal"``, ``"soft_f1"``,
+        ``"label_smoothing"``, ``"logit_adjusted"``, ``"ldam"``, ``"poly"``) or a loss.
+    class_weight : None, str, dict or ClassWeights, default=None
+        Per-class loss weights, computed on the training rows of each fit (see
+        :func:`sklweight.compute_class_weight`); a dict is used as given.
+    sampler : None, str, dict or ClassWeights, default=None
+        Weighted random sampling of the training batches; ``"sample_weight"`` samples in
+        proportion to ``sample_weight`` instead of weighting the loss.
+    weight_normalization : {"global", "batch", "none"}, default="global"
+        How weighted batch losses are normalised (see
+        :class:`WeightedNeuralNetClassifier`).
+    batch_size : int or "auto", default="auto"
+        Rows per mini-batch; ``"auto"`` is ``min(200, n_samples)``.
+    max_epochs : int, default=200
+        Maximum number of passes over the training rows.
+    lr : float, default=1e-3
+        Adam's learning rate.
+    weight_decay : float, default=0.0
+        Adam's (L2) weight decay.
+    early_stopping : bool, default=False
+        Hold out ``validation_fraction`` of the rows (stratified) and stop when the
+        validation score stops improving; the best epoch's weights are kept. When
+        False, training stops when the training loss stops improving by ``tol``.
+    validation_fraction : float or None, default=0.1
+        Held-out fraction for early stopping; ``None`` means no split.
+    n_iter_no_change : int, default=10
+        Epochs without an improvement of at least ``tol`` before stopping.
+    tol : float, default=1e-4
+        Minimum improvement of the monitored loss or score.
+    scoring : str or None, default=None
+        Early-stopping score on the validation rows: a scikit-learn scorer name
+        (``"balanced_accuracy"``, ``"f1_macro"``, ...; greater is better). ``None``
+        monitors the weighted validation loss.
+    device : str, default="cpu"
+        Torch device (``"cuda"`` trains and predicts on the GPU).
+    dtype : {"float32", "float64"} or None, default=None
+        Compute dtype; ``None`` follows X after validation (float32 stays float32,
+        float64 and integer X train in float64).
+    random_state : int, RandomState instance or None, default=None
+        Seeds initialisation, shuffling, sampling and dropout.
+    verbose : int, default=0
+        Print a per-epoch log when positive.
+    **criterion_params : dict
+        ``criterion__<name>=value`` hyper-parameters of the loss.
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (n_classes,)
+        Class labels.
+    n_features_in_ : int
+        Number of features seen during fit.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Feature names, when X was a DataFrame with string column names.
+    net_ : WeightedNeuralNetClassifier
+        The trained skorch net (its ``history`` holds the per-epoch log).
+    n_iter_ : int
+        Number of epochs run.
+    loss_curve_ : list of float
+        Weighted training loss per epoch.
+    validation_scores_ : list of float or None
+        Monitored validation score per epoch (when early stopping).
+    class_weight_ : ndarray of shape (n_classes,) or None
+        Class weights applied by the loss.
+
+    See Also
+    --------
+    sklearn.neural_network.MLPClassifier : the unweighted reference.
+    WeightedNeuralNetClassifier : the same weighting for your own torch module.
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> from sklearn.pipeline import make_pipeline
+    >>> from sklearn.preprocessing import StandardScaler
+    >>> from sklweight import WeightedMLPClassifier
+    >>> X, y = load_digits(return_X_y=True)
+    >>> clf = make_pipeline(StandardScaler(), WeightedMLPClassifier(
+    ...     class_weight="balanced", criterion="focal", criterion__gamma=2.0,
+    ...     max_epochs=20, random_state=0))
+    >>> clf.fit(X, y).score(X, y) > 0.9
+    True
+    """
+
+    _parameter_constraints = {
+        "hidden_layer_sizes": [tuple, list],
+        "activation": [StrOptions(set(ACTIVATIONS))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "criterion": [str, type, HasMethods(["forward"])],
+        "class_weight": _WEIGHT_SPEC,
+        "sampler": WeightedNeuralNetClassifier._parameter_constraints["sampler"],
+        "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "lr": [Interval(Real, 0, None, closed="neither")],
+        "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "scoring": [str, callable, None],
+        "device": [str, torch.device],
+        "dtype": [StrOptions(set(_DTYPES)), None],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        hidden_layer_sizes=(100,),
+        activation="relu",
+        dropout=0.0,
+        *,
+        criterion="cross_entropy",
+        class_weight=None,
+        sampler=None,
+        weight_normalization="global",
+        batch_size="auto",
+        max_epochs=200,
+        lr=1e-3,
+        weight_decay=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
+        tol=1e-4,
+        scoring=None,
+        device="cpu",
+        dtype=None,
+        random_state=None,
+        verbose=0,
+        **criterion_params,
+    ):
+        self.hidden_layer_sizes = hidden_layer_sizes
+        self.activation = activation
+        self.dropout = dropout
+        self.criterion = criterion
+        self.class_weight = class_weight
+        self.sampler = sampler
+        self.weight_normalization = weight_normalization
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.lr = lr
+        self.weight_decay = weight_decay
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
+        self.tol = tol
+        self.scoring = scoring
+        self.device = device
+        self.dtype = dtype
+        self.random_state = random_state
+        self.verbose = verbose
+        vars(self).update(criterion_params)
+
+    # -------------------------------------------------- criterion__* parameters
+    def _criterion_params(self):
+        return {k: v for k, v in vars(self).items() if k.startswith(_CRITERION_PREFIX)}
+
+    def get_params(self, deep=True):
+        """Get parameters, including the ``criterion__*`` loss hyper-parameters.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Also return the parameters of sub-objects that are estimators.
+
+        Returns
+        -------
+        params : dict
+        """
+        return {**super().get_params(deep=deep), **self._criterion_params()}
+
+    def set_params(self, **params):
+        """Set parameters; ``criterion__<name>`` sets a loss hyper-parameter.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters.
+
+        Returns
+        -------
+        self : WeightedMLPClassifier
+        """
+        routed = {k: params.pop(k) for k in list(params) if k.startswith(_CRITERION_PREFIX)}
+        vars(self).update(routed)
+        return super().set_params(**params)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_label = False
+        return tags
+
+    # -------------------------------------------------- fit / predict
+    def fit(self, X, y, sample_weight=None):
+        """Build the network from the data and train it.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Training data.
+        y : array-like of shape (n_samples,)
+            Labels of any type (ints, strings, bools).
+        sample_weight : array-like of shape (n_samples,), default=None
+            Non-negative per-row weights; zero-weight rows are removed.
+
+        Returns
+        -------
+        self : WeightedMLPClassifier
+            Fitted estimator.
+        """
+        self._validate_params()
+        X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
+        sample_weight = check_sample_weight(
+            sample_weight, X.shape[0], caller=f"{type(self).__name__}.fit"
+        )
+        dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
+        net = self._build_net(X, np.unique(y), int((sample_weight > 0).sum()), dtype)
+        net.fit(_as_tensor(X, dtype), y, sample_weight=sample_weight)
+        self.net_ = net
+        self.classes_ = np.asarray(net.classes_)
+        self.class_weight_ = net.class_weight_
+        history = net.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = list(history[:, "train_loss"])
+        self.validation_scores_ = self._validation_scores(history)
+        if self.n_iter_ == self.max_epochs:
+            warnings.warn(
+                f"{type(self).__name__}: maximum epochs ({self.max_epochs}) reached and the "
+                "optimization hasn't converged yet.",
+                ConvergenceWarning,
+                stacklevel=2,
+            )
+        return self
+
+    def _validation_scores(self, history):
+        if not self._split_fraction():
+            return None
+        key = "valid_loss" if self.scoring is None else "valid_score"
+        return list(history[:, key])
+
+    def _split_fraction(self):
+        return self.validation_fraction if self.early_stopping else None
+
+    def _build_net(self, X, classes, n_rows, dtype):
+        fraction = self._split_fraction()
+        if fraction:
+            train_split = ValidSplit(fraction, stratified=True, random_state=self.random_state)
+            n_rows = max(1, int(round(n_rows * (1 - fraction))))
+            callbacks = []
+            monitor = "valid_loss"
+            if self.scoring is not None:
+                callbacks.append(
+                    ("valid_score", LabelEpochScoring(self.scoring, name="valid_score"))
+                )
+                monitor = "valid_score"
+            stop = EarlyStopping(
+                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol,
+                threshold_mode="abs", lower_is_better=monitor == "valid_loss", load_best=True,
+                sink=_silent,
+            )
+        else:
+            train_split, callbacks = None, []
+            stop = EarlyStopping(
+                monitor="train_loss", patience=self.n_iter_no_change, threshold=self.tol,
+                threshold_mode="abs", lower_is_better=True, sink=_silent,
+            )
+        callbacks.append(("early_stopping", stop))
+        batch_size = min(200, n_rows) if self.batch_size == "auto" else self.batch_size
+        return WeightedNeuralNetClassifier(
+            MLPModule,
+            module__n_features=X.shape[1],
+            module__n_classes=len(classes),
+            module__hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            module__activation=self.activation,
+            module__dropout=self.dropout,
+            module__dtype=dtype,
+            criterion=self.criterion,
+            class_weight=self.class_weight,
+            sampler=self.sampler,
+            weight_normalization=self.weight_normalization,
+            optimizer=torch.optim.Adam,
+            optimizer__weight_decay=self.weight_decay,
+            lr=self.lr,
+            batch_size=batch_size,
+            max_epochs=self.max_epochs,
+            train_split=train_split,
+            callbacks=callbacks,
+            iterator_train__shuffle=True,
+            device=self.device,
+            random_state=self.random_state,
+            verbose=self.verbose,
+            **{k: v for k, v in self._criterion_params().items()},
+        )
+
+    def _validate_X_predict(self, X):
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
+        return _as_tensor(X, next(self.net_.module_.parameters()).dtype)
+
+    def predict_proba(self, X):
+        """Probability of each class, columns ordered as ``classes_``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        proba : ndarray of shape (n_samples, n_classes)
+        """
+        return self.net_.predict_proba(self._validate_X_predict(X))
+
+    def predict_log_proba(self, X):
+        """Log of :meth:`predict_proba`.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        log_proba : ndarray of shape (n_samples, n_classes)
+        """
+        return np.log(self.predict_proba(X))
+
+    def predict(self, X):
+        """Predicted label of each row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Input rows.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,)
+        """
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
+def _as_tensor(X, dtype):
+    """A CPU tensor view of validated X when possible (a copy for read-only input)."""
+    X = np.ascontiguousarray(X)
+    tensor = torch.from_numpy(X) if X.flags.writeable else torch.tensor(X)
+    return tensor.to(dtype)
+
+
+def _silent(*args, **kwargs):
+    """EarlyStopping's message sink: the per-epoch log (``verbose``) already shows it."""

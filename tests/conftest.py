@@ -1,0 +1,33 @@
+"""Shared fixtures: small data sets and a thread budget that suits 2-core CI."""
+
+import numpy as np
+import pytest
+import torch
+from sklearn.datasets import load_iris, make_classification
+from sklearn.preprocessing import StandardScaler
+
+torch.set_num_threads(1)
+
+
+@pytest.fixture(scope="session")
+def iris():
+    X, y = load_iris(return_X_y=True)
+    return StandardScaler().fit_transform(X), y
+
+
+@pytest.fixture(scope="session")
+def imbalanced():
+    """Three classes, 70/20/10, float64, 300 rows."""
+    X, y = make_classification(
+        n_samples=300, n_features=8, n_informative=5, n_classes=3,
+        weights=[0.7, 0.2, 0.1], random_state=0,
+    )
+    return X, y
+
+
+@pytest.fixture(scope="session")
+def binary():
+    X, y = make_classification(
+        n_samples=200, n_features=6, weights=[0.8, 0.2], random_state=1
+    )
+    return X.astype(np.float32), y

@@ -1,0 +1,115 @@
+"""The rules that turn sample_weight, class_weight and sampler into weights (SPEC 3)."""
+
+import numpy as np
+import pytest
+from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_weight
+
+from sklweight import ClassWeights
+from sklweight._weighting import check_class_weight_dict, plan_weights
+
+CLASSES = np.array(["a", "b", "c"])
+
+
+def plan(y, s=None, yv=None, sv=None, **kwargs):
+    y = np.asarray(y)
+    s = np.ones(len(y)) if s is None else np.asarray(s, dtype=float)
+    if yv is not None:
+        yv = np.asarray(yv)
+        sv = np.ones(len(yv)) if sv is None else np.asarray(sv, dtype=float)
+    params = {"class_weight": None, "sampler": None, "normalization": "global", **kwargs}
+    return plan_weights(y, s, yv, sv, classes=CLASSES, **params)
+
+
+def test_composition_is_sample_times_class_weight():
+    y = np.array([0, 0, 0, 1, 2, 2])
+    s = np.array([1.0, 2.0, 1.0, 1.0, 0.5, 1.0])
+    p = plan(y, s, class_weight="balanced", normalization="none")
+    expected_c = sk_compute_class_weight(
+        "balanced", classes=np.arange(3), y=y, sample_weight=s
+    )
+    np.testing.assert_allclose(p.class_weight, expected_c)
+    np.testing.assert_allclose(p.train_weight, s * expected_c[y])
+
+
+def test_global_normalisation_has_mean_one_and_ignores_scale():
+    y = np.array([0, 0, 1, 2, 2, 2])
+    s = np.array([1.0, 3.0, 1.0, 2.0, 1.0, 1.0])
+    p1 = plan(y, s, class_weight="inverse")
+    p2 = plan(y, 7.0 * s, class_weight="inverse")
+    assert p1.train_weight.mean() == pytest.approx(1.0)
+    np.testing.assert_allclose(p1.train_weight, p2.train_weight)
+
+
+def test_no_weighting_gives_ones():
+    p = plan([0, 1, 2, 1])
+    assert p.class_weight is None and p.sampling_weight is None
+    np.testing.assert_array_equal(p.train_weight, np.ones(4))
+
+
+def test_counts_are_weighted_by_sample_weight():
+    p = plan([0, 1, 1], [2.0, 0.5, 0.5])
+    np.testing.assert_allclose(p.class_counts, [2.0, 1.0, 0.0])
+
+
+def test_sampler_leaves_loss_weights_alone():
+    y = np.array([0, 0, 0, 1])
+    p = plan(y, sampler="balanced")
+    np.testing.assert_array_equal(p.train_weight, np.ones(4))
+    # each class draws the same total probability
+    totals = np.bincount(y, weights=p.sampling_weight)
+    assert totals[0] == pytest.approx(totals[1])
+
+
+def test_sample_weight_sampler_moves_weights_out_of_the_loss():
+    y = np.array([0, 1, 2])
+    s = np.array([1.0, 2.0, 4.0])
+    p = plan(y, s, sampler="sample_weight")
+    np.testing.assert_array_equal(p.train_weight, np.ones(3))
+    np.testing.assert_array_equal(p.sampling_weight, s)
+    p = plan(y, s, sampler="sample_weight", class_weight={"a": 1.0, "b": 2.0, "c": 3.0})
+    np.testing.assert_allclose(p.train_weight, np.array([1.0, 2.0, 3.0]) / 2.0)
+
+
+def test_dict_is_used_as_given_and_zero_class_drops_rows():
+    y = np.array([0, 1, 2, 2])
+    p = plan(y, class_weight={"a": 0.0, "b": 2.0, "c": 1.0}, normalization="none")
+    np.testing.assert_array_equal(p.class_weight, [0.0, 2.0, 1.0])
+    np.testing.assert_array_equal(p.train_keep, [False, True, True, True])
+    np.testing.assert_array_equal(p.train_weight, [2.0, 1.0, 1.0])
+
+
+def test_class_weights_instance_is_cloned_and_fitted():
+    cw = ClassWeights("inverse")
+    p = plan([0, 0, 1, 2], class_weight=cw, normalization="none")
+    assert not hasattr(cw, "class_weight_")  # the user's object is untouched
+    assert p.class_weight[1] == pytest.approx(2 * p.class_weight[0])
+
+
+def test_validation_weights_use_training_class_weights():
+    y = np.array([0, 0, 0, 1])
+    p = plan(y, yv=np.array([0, 1]), class_weight="balanced")
+    c = p.class_weight
+    expected = np.array([c[0], c[1]])
+    np.testing.assert_allclose(p.valid_weight, expected * 2 / expected.sum())
+
+
+def test_class_missing_from_training_rows_gets_neutral_weight():
+    p = plan([0, 0, 1], class_weight="balanced")
+    assert p.class_weight[2] == 1.0
+
+
+def test_all_rows_zero_after_class_weights_is_an_error():
+    with pytest.raises(ValueError, match="zero weight"):
+        plan([0, 0], class_weight={"a": 0.0, "b": 1.0, "c": 1.0})
+
+
+def test_dict_must_name_exactly_the_classes():
+    with pytest.raises(ValueError, match=r"missing \['c'\]"):
+        check_class_weight_dict({"a": 1, "b": 1}, CLASSES, name="class_weight", caller="f")
+    with pytest.raises(ValueError, match=r"not in y \['z'\]"):
+        check_class_weight_dict(
+            {"a": 1, "b": 1, "c": 1, "z": 1}, CLASSES, name="class_weight", caller="f"
+        )
+    with pytest.raises(ValueError, match="non-negative"):
+        check_class_weight_dict({"a": -1, "b": 1, "c": 1}, CLASSES, name="class_weight",
+                                caller="f")
