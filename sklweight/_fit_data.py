@@ -12,6 +12,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import torch
+from scipy.sparse import issparse
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import column_or_1d, validate_data
 
@@ -19,6 +20,11 @@ from ._data import TensorDataset
 from .utils._validation import check_sample_weight
 
 __all__ = ["FitData", "encode_labels", "validate_fit_data", "validate_predict_data"]
+
+
+def _is_dict(X):
+    """A dict of inputs for a multi-input module (a sparse DOK matrix is not one)."""
+    return isinstance(X, Mapping) and not issparse(X)
 
 
 class FitData:
@@ -53,19 +59,26 @@ class FitData:
         return self._dataset
 
 
-def _to_tensor(X, device, dtype):
-    if isinstance(X, Mapping):
-        return {key: _to_tensor(value, device, dtype) for key, value in X.items()}
+def _to_tensor(X, device, dtype, *, features=True):
+    """Move X to ``device``; cast floats (and, for a plain feature array, integers too)
+    to the module's floating dtype. Integer tensors and integer arrays inside a dict are
+    kept as they are (token ids for embeddings)."""
+    if _is_dict(X):
+        return {
+            key: _to_tensor(value, device, dtype, features=False) for key, value in X.items()
+        }
+    cast = dtype is not None
     if not isinstance(X, torch.Tensor):
         X = np.asarray(X)
         X = torch.from_numpy(X) if X.flags.writeable else torch.tensor(X)
-    if dtype is not None and X.is_floating_point():
-        return X.to(device=device, dtype=dtype)
-    return X.to(device)
+        cast = cast and (features or X.is_floating_point())
+    else:
+        cast = cast and X.is_floating_point()
+    return X.to(device=device, dtype=dtype) if cast else X.to(device)
 
 
 def _take(X, index):
-    if isinstance(X, Mapping):
+    if _is_dict(X):
         return {key: _take(value, index) for key, value in X.items()}
     if isinstance(X, torch.Tensor):
         return X[torch.as_tensor(index, device=X.device)]
@@ -73,7 +86,7 @@ def _take(X, index):
 
 
 def _n_rows(X, caller):
-    if isinstance(X, Mapping):
+    if _is_dict(X):
         if not X:
             raise ValueError(f"{caller}: X is an empty dict.")
         lengths = {key: len(value) for key, value in X.items()}
@@ -107,7 +120,7 @@ def _check_X(estimator, X, reset):
         if reset and X.ndim == 2:
             estimator.n_features_in_ = X.shape[1]
         return X
-    if isinstance(X, Mapping):
+    if _is_dict(X):
         return X
     return validate_data(
         estimator, X, reset=reset, allow_nd=True, dtype="numeric", ensure_all_finite=True
@@ -138,8 +151,8 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     caller = f"{type(estimator).__name__}.fit"
     if y is None:
         raise ValueError(
-            f"{caller} requires y (the labels); got y=None. To train on a torch Dataset "
-            "that yields (X, y) pairs, pass it as X."
+            f"{caller} requires y to be passed, but the target y is None. To train on a "
+            "torch Dataset that yields (X, y) pairs, pass the Dataset as X."
         )
     X = _check_X(estimator, X, reset)
     y = column_or_1d(y, warn=True)

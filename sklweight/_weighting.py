@@ -15,15 +15,15 @@ The rules of the specification (section 3), in one place:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from numbers import Real
 
 import numpy as np
 from sklearn.base import clone
 
-from .class_weight import ClassWeights, compute_class_weight
+from .class_weight import ClassWeights, class_counts, compute_class_weight
+from .class_weight._checks import weights_from_dict
 from .losses._reduction import normalize_weights
 
-__all__ = ["WeightPlan", "plan_weights", "weighted_class_counts"]
+__all__ = ["WeightPlan", "plan_weights"]
 
 SAMPLE_WEIGHT_SAMPLER = "sample_weight"
 
@@ -40,11 +40,6 @@ class WeightPlan:
     valid_weight: np.ndarray | None  # (n_valid,) loss weights, normalised globally
 
 
-def weighted_class_counts(y, sample_weight, n_classes):
-    """Return ``sum(sample_weight)`` per encoded class ``0..n_classes-1``."""
-    return np.bincount(y, weights=sample_weight, minlength=n_classes).astype(np.float64)
-
-
 def _class_weight_vector(spec, y, sample_weight, classes):
     """Per-class weights aligned with ``classes`` (encoded ``y`` indexes ``classes``).
 
@@ -56,37 +51,12 @@ def _class_weight_vector(spec, y, sample_weight, classes):
         fitted = clone(spec).fit(labels, sample_weight=sample_weight)
         values = np.asarray(fitted.class_weight_, dtype=np.float64)
     elif isinstance(spec, dict):
-        values = np.array([spec[classes[k]] for k in present], dtype=np.float64)
+        values = weights_from_dict(spec, classes, caller="fit", param="class_weight")[present]
     else:
         values = compute_class_weight(labels, spec, sample_weight=sample_weight)
     weights = np.ones(len(classes), dtype=np.float64)
     weights[present] = values
     return weights
-
-
-def check_class_weight_dict(class_weight, classes, *, name, caller):
-    """Raise if a dict of class weights does not name exactly ``classes``."""
-    keys = set(class_weight)
-    known = set(classes.tolist())
-    if keys == known:
-        bad = [k for k, v in class_weight.items() if not (isinstance(v, Real) and v >= 0)]
-        if bad:
-            raise ValueError(
-                f"The {name!r} parameter of {caller} must map each class to a non-negative "
-                f"number. Got {bad[0]!r}: {class_weight[bad[0]]!r} instead."
-            )
-        return
-    missing = sorted(map(str, known - keys))
-    extra = sorted(map(str, keys - known))
-    detail = []
-    if missing:
-        detail.append(f"missing {missing}")
-    if extra:
-        detail.append(f"not in y {extra}")
-    raise ValueError(
-        f"The {name!r} parameter of {caller} must name exactly the classes of y, "
-        f"{sorted(map(str, known))}. Got a dict with {' and '.join(detail)} instead."
-    )
 
 
 def plan_weights(
@@ -114,7 +84,7 @@ def plan_weights(
     plan : WeightPlan
     """
     n_classes = len(classes)
-    counts = weighted_class_counts(y_train, s_train, n_classes)
+    counts = class_counts(y_train, n_classes, s_train)
     c = None
     if class_weight is not None:
         c = _class_weight_vector(class_weight, y_train, s_train, classes)

@@ -4,19 +4,22 @@ the validation split and the batching."""
 from __future__ import annotations
 
 import inspect
+
 import numpy as np
 import torch
+from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_numpy
-from sklearn.utils import check_random_state
+from torch.nn.parameter import is_lazy
 
 from ._callbacks import LabelEpochScoring
 from ._data import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._fit_data import FitData, validate_fit_data, validate_predict_data
-from ._weighting import SAMPLE_WEIGHT_SAMPLER, check_class_weight_dict, plan_weights
+from ._weighting import SAMPLE_WEIGHT_SAMPLER, plan_weights
 from .class_weight import ClassWeights
+from .class_weight._checks import weights_from_dict
 from .class_weight._strategies import STRATEGY_NAMES
 from .losses._reduction import NORMALIZATIONS, scale_batch_loss
 from .losses._registry import LOSSES, get_loss
@@ -229,7 +232,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         module = getattr(self, "module_", None)
         if isinstance(module, torch.nn.Module):
             for param in module.parameters():
-                if param.is_floating_point():
+                if param.dtype.is_floating_point:
                     return param.dtype
         return None
 
@@ -296,6 +299,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             y_pred = torch.log(y_pred + torch.finfo(y_pred.dtype).eps)
         y_true = y_true.to(self.device) if isinstance(y_true, torch.Tensor) else torch.as_tensor(
             y_true, device=self.device)
+        if training:
+            self._check_output_width(y_pred)
         mode = getattr(self, "_criterion_mode", "scalar")
         if mode == "sklweight":
             loss = self.criterion_(y_pred, y_true, sample_weight=weight)
@@ -310,6 +315,17 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         if training and not torch.isfinite(loss):
             self._raise_non_finite(loss)
         return loss
+
+    def _check_output_width(self, y_pred):
+        n_classes = len(self.classes_)
+        if y_pred.ndim == 2 and y_pred.shape[1] != n_classes:
+            raise ValueError(
+                f"{type(self).__name__}: the module outputs {y_pred.shape[1]} values per "
+                f"row but y has {n_classes} classes {np.asarray(self.classes_).tolist()}; "
+                "the module must "
+                "output one logit per class (set its output width, e.g. "
+                f"module__out_features={n_classes})."
+            )
 
     def _raise_non_finite(self, loss):
         epoch = len(self.history)
@@ -395,7 +411,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         except _StopTraining:
             pass
         except KeyboardInterrupt:
-            self.module_.load_state_dict(self._snapshot)
+            if self._snapshot is not None:
+                self.module_.load_state_dict(self._snapshot)
             self.notify("on_train_end", X=X, y=y)
             raise
         except NonFiniteLossError:
@@ -404,7 +421,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
                 self.__dict__.pop(name, None)
             raise
         finally:
-            self._snapshot = None
+            self._snapshot = False
         self.notify("on_train_end", X=X, y=y)
         return self
 
@@ -419,7 +436,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             raise _StopTraining from None
 
     def on_epoch_end(self, net, **kwargs):
-        if getattr(self, "_snapshot", None) is not None:
+        if getattr(self, "_snapshot", False) is not False:
             self._snapshot = _state(self.module_)
 
     def predict_proba(self, X):
@@ -434,6 +451,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
+        self.check_is_fitted()
         return super().predict_proba(X)
 
     def predict(self, X):
@@ -448,7 +466,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return np.asarray(self.classes_)[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # checks that the net is fitted
+        return np.asarray(self.classes_)[proba.argmax(axis=1)]
 
     # ------------------------------------------------------------------ helpers
     def _validate_fit_inputs(self, X, y, sample_weight, *, reset, classes=None):
@@ -466,8 +485,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         for name in ("class_weight", "sampler"):
             value = getattr(self, name)
             if isinstance(value, dict):
-                check_class_weight_dict(
-                    value, np.asarray(self.classes_), name=name, caller=type(self).__name__
+                weights_from_dict(
+                    value, np.asarray(self.classes_), caller=type(self).__name__, param=name
                 )
         return data
 
@@ -480,7 +499,11 @@ def _softmax(logits):
 
 
 def _state(module):
-    return {k: v.detach().clone() for k, v in module.state_dict().items()}
+    """A copy of the module's weights (None while a lazy module is uninitialised)."""
+    state = module.state_dict()
+    if any(is_lazy(v) for v in state.values()):
+        return None
+    return {k: v.detach().clone() for k, v in state.items()}
 
 
 def _loss_params(loss):

@@ -197,8 +197,24 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
         vars(self).update(criterion_params)
 
     # -------------------------------------------------- criterion__* parameters
+    def _extra_params(self):
+        """Keyword arguments beyond the signature (loss hyper-parameters)."""
+        named = set(self._get_param_names())
+        return {
+            k: v for k, v in vars(self).items()
+            if k not in named and not k.startswith("_") and not k.endswith("_")
+        }
+
     def _criterion_params(self):
-        return {k: v for k, v in vars(self).items() if k.startswith(_CRITERION_PREFIX)}
+        extra = self._extra_params()
+        unknown = [k for k in extra if not k.startswith(_CRITERION_PREFIX)]
+        if unknown:
+            raise ValueError(
+                f"{type(self).__name__} got unexpected parameter(s) {unknown}. Loss "
+                f"hyper-parameters are passed as 'criterion__<name>' (e.g. "
+                f"criterion__{unknown[0]}=...)."
+            )
+        return extra
 
     def get_params(self, deep=True):
         """Get parameters, including the ``criterion__*`` loss hyper-parameters.
@@ -212,7 +228,7 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         params : dict
         """
-        return {**super().get_params(deep=deep), **self._criterion_params()}
+        return {**super().get_params(deep=deep), **self._extra_params()}
 
     def set_params(self, **params):
         """Set parameters; ``criterion__<name>`` sets a loss hyper-parameter.
@@ -226,7 +242,11 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         self : WeightedMLPClassifier
         """
-        routed = {k: params.pop(k) for k in list(params) if k.startswith(_CRITERION_PREFIX)}
+        extra = self._extra_params()
+        routed = {
+            k: params.pop(k) for k in list(params)
+            if k.startswith(_CRITERION_PREFIX) or k in extra
+        }
         vars(self).update(routed)
         return super().set_params(**params)
 
@@ -334,7 +354,7 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
             device=self.device,
             random_state=self.random_state,
             verbose=self.verbose,
-            **{k: v for k, v in self._criterion_params().items()},
+            **self._criterion_params(),
         )
 
     def _validate_X_predict(self, X):
@@ -354,7 +374,8 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         proba : ndarray of shape (n_samples, n_classes)
         """
-        return self.net_.predict_proba(self._validate_X_predict(X))
+        X = self._validate_X_predict(X)
+        return self.net_.predict_proba(X)
 
     def predict_log_proba(self, X):
         """Log of :meth:`predict_proba`.
@@ -382,7 +403,8 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
         -------
         y_pred : ndarray of shape (n_samples,)
         """
-        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+        proba = self.predict_proba(X)  # checks that the estimator is fitted
+        return self.classes_[proba.argmax(axis=1)]
 
 
 def _as_tensor(X, dtype):

@@ -246,6 +246,7 @@ def test_make_sampler_bad_y(y):
 def test_make_sampler_does_not_mutate_inputs():
     y = np.array([0, 0, 0, 1])
     sample_weight = np.array([1.0, 0.0, 2.0, 1.0])
+    y.flags.writeable = sample_weight.flags.writeable = False  # any in-place write raises
     mapping = {0: 1.0, 1: 3.0}
     cw = ClassWeights()
     for strategy in ("balanced", "sample_weight", mapping, cw):

@@ -5,7 +5,7 @@ import pytest
 from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_weight
 
 from sklweight import ClassWeights
-from sklweight._weighting import check_class_weight_dict, plan_weights
+from sklweight._weighting import plan_weights
 
 CLASSES = np.array(["a", "b", "c"])
 
@@ -101,15 +101,3 @@ def test_class_missing_from_training_rows_gets_neutral_weight():
 def test_all_rows_zero_after_class_weights_is_an_error():
     with pytest.raises(ValueError, match="zero weight"):
         plan([0, 0], class_weight={"a": 0.0, "b": 1.0, "c": 1.0})
-
-
-def test_dict_must_name_exactly_the_classes():
-    with pytest.raises(ValueError, match=r"missing \['c'\]"):
-        check_class_weight_dict({"a": 1, "b": 1}, CLASSES, name="class_weight", caller="f")
-    with pytest.raises(ValueError, match=r"not in y \['z'\]"):
-        check_class_weight_dict(
-            {"a": 1, "b": 1, "c": 1, "z": 1}, CLASSES, name="class_weight", caller="f"
-        )
-    with pytest.raises(ValueError, match="non-negative"):
-        check_class_weight_dict({"a": -1, "b": 1, "c": 1}, CLASSES, name="class_weight",
-                                caller="f")

@@ -30,6 +30,7 @@ __all__ = [
     "check_class_counts",
     "class_vector_like",
     "full_precision",
+    "no_autocast",
 ]
 
 BASE_CONSTRAINTS = {
@@ -51,6 +52,13 @@ def _autocast_enabled(device_type):
         return False
 
 
+def no_autocast(device_type):
+    """A context that switches autocast off for ``device_type`` when it is on."""
+    if _autocast_enabled(device_type):
+        return torch.autocast(device_type, enabled=False)
+    return contextlib.nullcontext()
+
+
 def full_precision(compute):
     """Run a private loss computation in at least float32, outside autocast.
 
@@ -64,15 +72,8 @@ def full_precision(compute):
     def wrapper(logits, target, sample_weight=None, **kwargs):
         if logits.dtype in _HALF:
             logits = logits.float()
-        target = target.long()
-        device_type = logits.device.type
-        context = (
-            torch.autocast(device_type, enabled=False)
-            if _autocast_enabled(device_type)
-            else contextlib.nullcontext()
-        )
-        with context:
-            return compute(logits, target, sample_weight, **kwargs)
+        with no_autocast(logits.device.type):
+            return compute(logits, target.long(), sample_weight, **kwargs)
 
     return wrapper
 

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from numbers import Real
 
-import torch.nn.functional as F
-
 from ..utils._validation import Interval, check_loss_inputs, format_param_error, validate_params
 from ._base import (
     BASE_CONSTRAINTS,
@@ -15,6 +13,7 @@ from ._base import (
     full_precision,
 )
 from ._docstring import SHARED, Substitution
+from ._fused import smoothed_cross_entropy
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LabelSmoothingLoss", "label_smoothing_loss"]
@@ -46,7 +45,7 @@ def _label_smoothing_loss(logits, target, sample_weight, *, smoothing, weight, r
         )
     # eps on the other K-1 classes = torch's label_smoothing=eps*K/(K-1) spread on all K.
     torch_smoothing = min(smoothing * n_classes / (n_classes - 1), 1.0) if smoothing else 0.0
-    loss = F.cross_entropy(logits, target, reduction="none", label_smoothing=torch_smoothing)
+    loss = smoothed_cross_entropy(logits, target, torch_smoothing)
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from numbers import Real
 
 import torch
-import torch.nn.functional as F
 
 from ..utils._validation import Interval, check_loss_inputs, validate_params
 from ._base import (
@@ -18,6 +17,7 @@ from ._base import (
     missing_class_counts,
 )
 from ._docstring import SHARED, Substitution
+from ._fused import margin_cross_entropy
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LDAMLoss", "ldam_loss"]
@@ -51,12 +51,8 @@ def _ldam_loss(logits, target, sample_weight, *, margins, scale, weight, reducti
         raise missing_class_counts(caller)
     margins = class_vector_like(margins, "class_counts", logits, caller)
     weight = class_vector_like(weight, "weight", logits, caller)
-    # s * (z - m_y e_y) without a one-hot matrix: scale (one N x K temporary), then
-    # subtract s * m_y in place at the target column only.
-    adjusted = logits * scale
-    shift = (-scale * margins[target]).unsqueeze(1)
-    adjusted = adjusted.scatter_add_(1, target.unsqueeze(1), shift)
-    loss = F.cross_entropy(adjusted, target, reduction="none")
+    # s * (z - m_y e_y): the margin is subtracted at the target column only (no one-hot)
+    loss = margin_cross_entropy(logits, target, scale * margins[target], scale)
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 

@@ -18,8 +18,6 @@ multiplying every weight by ``k > 0`` changes nothing.
 
 from __future__ import annotations
 
-import torch
-
 __all__ = [
     "NORMALIZATIONS",
     "REDUCTIONS",

@@ -19,6 +19,7 @@ from ._base import (
     full_precision,
 )
 from ._docstring import SHARED, Substitution
+from ._fused import soft_counts
 from ._reduction import combine_weights
 
 __all__ = ["SoftF1Loss", "soft_f1_loss"]
@@ -28,10 +29,9 @@ _CONSTRAINTS = {**BASE_CONSTRAINTS, "average": [StrOptions({"macro", "weighted",
 _AVERAGE = """average : {"macro", "weighted", "micro"}, default="macro"
         How the per-class soft F1 scores are combined, as in
         :func:`sklearn.metrics.f1_score`: ``"macro"`` is their plain mean over the
-        classes present in the batch targets or predicted (arg-max) by a row of positive
-        weight; ``"weighted"`` weights each class by its (weighted) count of target
-        rows; ``"micro"`` pools the counts (for single-label data it is the weighted
-        mean of :math:`p_t`)."""
+        classes present in the batch targets (with positive weight); ``"weighted"``
+        weights each class by its weighted count of target rows; ``"micro"`` pools the
+        counts (for single-label data, the weighted mean of :math:`p_t`)."""
 
 _REDUCTION = """reduction : {"mean", "sum"}, default="mean"
         Both return the same scalar :math:`1 - \\overline{F_1}`: the soft F1 is computed
@@ -59,25 +59,17 @@ def _soft_f1_loss(logits, target, sample_weight, *, average, weight, reduction, 
     _refuse_none(reduction, caller)
     weight = class_vector_like(weight, "weight", logits, caller)
     w = combine_weights(target, sample_weight, weight)
-    proba = torch.softmax(logits, dim=1)
-    p_true = proba.gather(1, target.unsqueeze(1)).squeeze(1)
-    zeros = logits.new_zeros(logits.shape[1])
     if w is None:
-        w_row = torch.ones_like(p_true)
-        tp = zeros.index_add(0, target, p_true)  # sum_i w_i p_ic [y_i = c]
-        pred = proba.sum(0)  # sum_i w_i p_ic = tp + fp
+        w_row = torch.ones_like(target, dtype=logits.dtype)
     else:
         w_row = w = w.to(logits.dtype)
-        tp = zeros.index_add(0, target, w * p_true)
-        pred = w @ proba
-    count = zeros.index_add(0, target, w_row)  # sum_i w_i [y_i = c] = tp + fn
-    present = count > 0
-    if average == "macro":  # sklearn's label set: in y_true or in y_pred (rows of weight > 0)
-        predicted = zeros.index_add(0, logits.detach().argmax(1), w_row.detach()) > 0
-        present = present | predicted
-    # F1_c = 2 tp / (2 tp + fp + fn) = 2 tp / (pred + count). Classes outside ``present``
-    # have tp = 0; their denominator is replaced (not clamped) so that neither the value
-    # nor the gradient can see 0 / 0, and no epsilon breaks scale invariance.
+    # tp_c = sum_i w_i p_ic [y_i = c]; pred_c = sum_i w_i p_ic = tp_c + fp_c (fused kernel)
+    tp, pred = soft_counts(logits, target, w)
+    count = logits.new_zeros(logits.shape[1]).index_add_(0, target, w_row)  # tp_c + fn_c
+    present = count > 0  # classes with a target row of positive weight in this batch
+    # F1_c = 2 tp / (2 tp + fp + fn) = 2 tp / (pred + count). Absent classes have tp = 0;
+    # their denominator is replaced (not clamped) so that neither the value nor the
+    # gradient can meet 0 / 0, and no epsilon breaks the invariance to scaling weights.
     f1 = 2 * tp / torch.where(present, pred + count, 1.0)
     if average == "macro":
         score = (f1 * present).sum() / present.sum()
@@ -157,13 +149,16 @@ class SoftF1Loss(_WeightedLoss):
         \qquad
         \mathcal{L} = 1 - \frac{1}{|C|} \sum_{c \in C} F_{1,c},
 
-    where :math:`C` holds the classes present in the batch targets or predicted (arg-max)
-    by a row of positive weight, the label set of :func:`sklearn.metrics.f1_score`. For
-    one-hot probabilities the loss is exactly
-    ``1 - f1_score(target, argmax, average="macro", sample_weight=w)`` (all weights
-    positive); a perfect confident prediction gives 0. Rows of weight 0 are ignored, and
-    the loss is unchanged when every weight is multiplied by :math:`k > 0`. A batch whose
-    weights are all 0 gives NaN, like the weighted mean of the other losses.
+    where :math:`C` holds the classes with a target row of positive weight in the batch.
+    A class absent from the batch targets has no F1 to learn from (its true positives
+    are 0 whatever the prediction; probability put on it still lowers the true positives
+    of the present classes), so it is left out of the mean rather than counted as 0: a
+    perfect confident prediction gives 0 on any batch. For one-hot probabilities the
+    loss is exactly ``1 - f1_score(target, argmax, labels=C, average="macro",
+    sample_weight=w)``. Rows of weight 0 are ignored, and the loss is unchanged when
+    every weight is multiplied by :math:`k > 0` (there is no epsilon in the
+    denominators: absent classes are masked instead). A batch whose weights are all 0
+    gives NaN, like the weighted mean of the other losses.
 
     The counts are gathered per class (``index_add``) rather than through an
     :math:`N \times K` one-hot matrix. A differentiable surrogate of F1 in the spirit of

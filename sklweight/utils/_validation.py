@@ -33,6 +33,7 @@ __all__ = [
     "Integral",
     "Interval",
     "InvalidParameterError",
+    "Described",
     "Options",
     "Real",
     "StrOptions",
@@ -42,6 +43,12 @@ __all__ = [
     "skip_value_checks",
     "validate_params",
 ]
+
+
+class Described(str):
+    """Text describing a received value, shown as is (not quoted) by error messages."""
+
+    __slots__ = ()
 
 
 def format_param_error(name, caller, expected, value, fix=None):
@@ -56,8 +63,8 @@ def format_param_error(name, caller, expected, value, fix=None):
     expected : str
         What was expected, as a noun phrase ("a 1-D array of non-negative floats").
     value : object
-        What was received (its ``repr`` is shown; long arrays should be summarised by
-        the caller first).
+        What was received: its ``repr`` is shown, except for a :class:`Described`
+        text, shown as written (summarise long arrays that way).
     fix : str or None, default=None
         How to fix it, when there is an obvious fix.
 
@@ -65,7 +72,8 @@ def format_param_error(name, caller, expected, value, fix=None):
     -------
     message : str
     """
-    message = f"The {name!r} parameter of {caller} must be {expected}. Got {value!r} instead."
+    got = value if isinstance(value, Described) else repr(value)
+    message = f"The {name!r} parameter of {caller} must be {expected}. Got {got} instead."
     if fix:
         message += f" {fix}"
     return message
@@ -91,7 +99,7 @@ def validate_params(constraints, params, caller):
 
 
 def _describe_entry(array, index):
-    return f"entry {index} is {array[index]!r}"
+    return Described(f"entry {index} is {array[index].item()!r}")
 
 
 def check_sample_weight(sample_weight, n_samples, *, caller, dtype=np.float64):
@@ -128,13 +136,15 @@ def check_sample_weight(sample_weight, n_samples, *, caller, dtype=np.float64):
     except (TypeError, ValueError) as exc:
         raise ValueError(
             format_param_error(
-                "sample_weight", caller, "an array-like of real numbers", type(sample_weight)
+                "sample_weight", caller, "an array-like of real numbers",
+                Described(type(sample_weight).__name__)
             )
         ) from exc
     if weights.ndim != 1:
         raise ValueError(
             format_param_error(
-                "sample_weight", caller, "a 1-D array", f"an array of shape {weights.shape}"
+                "sample_weight", caller, "a 1-D array",
+                Described(f"an array of shape {weights.shape}")
             )
         )
     if weights.shape[0] != n_samples:
@@ -143,7 +153,7 @@ def check_sample_weight(sample_weight, n_samples, *, caller, dtype=np.float64):
                 "sample_weight",
                 caller,
                 f"of length {n_samples} (one weight per sample)",
-                f"an array of length {weights.shape[0]}",
+                Described(f"an array of length {weights.shape[0]}"),
             )
         )
     bad = np.flatnonzero(~np.isfinite(weights))
@@ -166,7 +176,7 @@ def check_sample_weight(sample_weight, n_samples, *, caller, dtype=np.float64):
                 "sample_weight",
                 caller,
                 "positive for at least one sample",
-                "all zeros",
+                Described("all zeros"),
                 "A fit needs some weight to learn from.",
             )
         )
@@ -197,6 +207,12 @@ def _shape(t):
     return tuple(t.shape)
 
 
+def _got(value):
+    if isinstance(value, torch.Tensor):
+        return Described(f"a tensor of shape {_shape(value)}")
+    return value
+
+
 def check_loss_inputs(logits, target, sample_weight=None, *, caller):
     """Validate the tensors passed to a loss.
 
@@ -218,36 +234,38 @@ def check_loss_inputs(logits, target, sample_weight=None, *, caller):
         on targets out of range and negative or non-finite weights.
     """
     if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
-        got = f"a tensor of shape {_shape(logits)}" if isinstance(logits, torch.Tensor) else logits
+        got = _got(logits)
         raise ValueError(
-            format_param_error("logits", caller, "a 2-D tensor of shape (n_samples, n_classes)", got)
+            format_param_error(
+                "logits", caller, "a 2-D tensor of shape (n_samples, n_classes)", got
+            )
         )
     if not logits.is_floating_point():
         raise ValueError(
-            format_param_error("logits", caller, "a floating-point tensor", f"dtype {logits.dtype}")
+            format_param_error(
+                "logits", caller, "a floating-point tensor", Described(f"dtype {logits.dtype}")
+            )
         )
     n, k = logits.shape
     if not isinstance(target, torch.Tensor) or target.ndim != 1 or target.shape[0] != n:
-        got = f"a tensor of shape {_shape(target)}" if isinstance(target, torch.Tensor) else target
+        got = _got(target)
         raise ValueError(
             format_param_error(
-                "target", caller, f"a 1-D tensor of length {n} (one class index per row of logits)", got
+                "target", caller,
+                f"a 1-D tensor of length {n} (one class index per row of logits)", got,
             )
         )
     if target.is_floating_point() or target.is_complex() or target.dtype == torch.bool:
         raise ValueError(
             format_param_error(
-                "target", caller, "an integer tensor of class indices", f"dtype {target.dtype}",
+                "target", caller, "an integer tensor of class indices",
+                Described(f"dtype {target.dtype}"),
                 "Use target.long().",
             )
         )
     if sample_weight is not None:
         if not isinstance(sample_weight, torch.Tensor) or _shape(sample_weight) != (n,):
-            got = (
-                f"a tensor of shape {_shape(sample_weight)}"
-                if isinstance(sample_weight, torch.Tensor)
-                else sample_weight
-            )
+            got = _got(sample_weight)
             raise ValueError(
                 format_param_error("sample_weight", caller, f"a 1-D tensor of length {n}", got)
             )
@@ -267,7 +285,7 @@ def check_loss_inputs(logits, target, sample_weight=None, *, caller):
             raise ValueError(
                 format_param_error(
                     "sample_weight", caller, "finite",
-                    f"entry {index} is {sample_weight[index].item()!r}",
+                    Described(f"entry {index} is {sample_weight[index].item()!r}"),
                 )
             )
         if bool((sample_weight < 0).any()):
@@ -275,6 +293,6 @@ def check_loss_inputs(logits, target, sample_weight=None, *, caller):
             raise ValueError(
                 format_param_error(
                     "sample_weight", caller, "non-negative",
-                    f"entry {index} is {sample_weight[index].item()!r}",
+                    Described(f"entry {index} is {sample_weight[index].item()!r}"),
                 )
             )

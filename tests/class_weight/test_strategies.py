@@ -346,6 +346,7 @@ def test_inputs_not_mutated(name):
         "ClassWeights": ClassWeights("effective_number", beta=0.9),
     }.get(name, name)
     y_copy, sw_copy, strategy_copy = y.copy(), sample_weight.copy(), copy.deepcopy(strategy)
+    y.flags.writeable = sample_weight.flags.writeable = False  # any in-place write raises
     if name != "ClassWeights":
         compute_class_weight(y, strategy, sample_weight=sample_weight)
     compute_sample_weight(y, strategy, sample_weight=sample_weight)
