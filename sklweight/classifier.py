@@ -268,23 +268,26 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         return train, valid
 
     def get_iterator(self, dataset, training=False):
-        if not isinstance(dataset, TensorDataset):
-            return super().get_iterator(dataset, training=training)
         prefix = "iterator_train" if training else "iterator_valid"
         iterator = self.iterator_train if training else self.iterator_valid
         kwargs = self.get_params_for(prefix)
         batch_size = kwargs.pop("batch_size", self.batch_size)
         kwargs["batch_size"] = len(dataset) if batch_size == -1 else batch_size
         generator = getattr(self, "_generator", None)
+        if not isinstance(dataset, TensorDataset):
+            # a user's Dataset: torch's DataLoader, row by row (skorch's path)
+            if iterator is BatchIterator:
+                iterator = torch.utils.data.DataLoader
+            if generator is not None and kwargs.get("shuffle"):
+                kwargs.setdefault("generator", generator)
+            return iterator(dataset, **kwargs)
         if training and dataset.sampling_weight is not None:
             kwargs.pop("shuffle", None)
             kwargs["sampler"] = WeightedSampler(dataset.sampling_weight, generator=generator)
-        elif training and generator is not None and iterator is BatchIterator:
+        elif generator is not None and kwargs.get("shuffle"):
             kwargs.setdefault("generator", generator)
         if iterator is not BatchIterator:
             kwargs.setdefault("collate_fn", collate_rows)
-            if generator is not None and "sampler" not in kwargs:
-                kwargs.setdefault("generator", generator)
         return iterator(dataset, **kwargs)
 
     # ------------------------------------------------------------------ steps
