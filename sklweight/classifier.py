@@ -26,6 +26,11 @@ from .losses._registry import LOSSES, get_loss
 from .sampling import WeightedSampler
 from .utils._validation import (
     HasMethods,
+    Integral,
+    Interval,
+    InvalidParameterError,
+    Options,
+    Real,
     StrOptions,
     format_param_error,
     skip_value_checks,
@@ -137,6 +142,11 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
         "random_state": ["random_state"],
         "criterion": [str, type, HasMethods(["forward"])],
+        # skorch's own parameters that it does not check (lr=0 or max_epochs=0 trains
+        # nothing, batch_size=0 fails deep inside the iterator); -1 is skorch's full batch
+        "lr": [Interval(Real, 0, None, closed="neither"), torch.Tensor],
+        "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
+        "max_epochs": [Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -210,6 +220,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         else:
             per_sample = getattr(criterion, "reduction", None) == "none"
             self._criterion_mode = "per_sample" if per_sample else "scalar"
+        if kwargs:
+            _check_criterion_params(criterion, kwargs, type(self).__name__)
         self.criterion_ = self.initialized_instance(criterion, kwargs)
         return self
 
@@ -291,6 +303,14 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         return iterator(dataset, **kwargs)
 
     # ------------------------------------------------------------------ steps
+    def _set_training(self, training=True):
+        # skorch calls this every batch; Module.train() walks every submodule, so only
+        # switch when the mode actually changes.
+        for name in self._modules + self._criteria:
+            module = getattr(self, name + "_")
+            if isinstance(module, torch.nn.Module) and module.training != training:
+                module.train(training)
+
     def infer(self, x, **fit_params):
         if isinstance(x, WeightedInput):
             x = x.X
@@ -331,8 +351,9 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             )
 
     def _raise_non_finite(self, loss):
+        # skorch's on_batch_begin has already opened this batch's history row
         epoch = len(self.history)
-        batch = len(self.history[-1]["batches"]) + 1 if epoch else 1
+        batch = max(1, len(self.history[-1]["batches"])) if epoch else 1
         raise NonFiniteLossError(
             f"{type(self).__name__}: the training loss became {loss.item()} at epoch "
             f"{epoch}, batch {batch}. Training stopped and the estimator is left "
@@ -507,6 +528,24 @@ def _state(module):
     if any(is_lazy(v) for v in state.values()):
         return None
     return {k: v.detach().clone() for k, v in state.items()}
+
+
+def _check_criterion_params(criterion, kwargs, caller):
+    """Name a ``criterion__<name>`` the loss does not take (a typo such as ``gama``)."""
+    cls = criterion if isinstance(criterion, type) else type(criterion)
+    try:
+        params = inspect.signature(cls).parameters
+    except (TypeError, ValueError):  # no introspectable signature: let the loss decide
+        return
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    unknown = [name for name in kwargs if name not in params]
+    if unknown:
+        valid = [f"criterion__{name}" for name in params]
+        raise InvalidParameterError(
+            f"{caller}: {cls.__name__} has no parameter {unknown[0]!r} (passed as "
+            f"criterion__{unknown[0]}). Its parameters are {valid}."
+        )
 
 
 def _loss_params(loss):

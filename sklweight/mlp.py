@@ -17,7 +17,13 @@ from ._callbacks import LabelEpochScoring
 from ._mlp_module import ACTIVATIONS, MLPModule
 from .classifier import _WEIGHT_SPEC, WeightedNeuralNetClassifier
 from .losses._reduction import NORMALIZATIONS
-from .utils._validation import HasMethods, Interval, StrOptions, check_sample_weight
+from .utils._validation import (
+    HasMethods,
+    Interval,
+    InvalidParameterError,
+    StrOptions,
+    check_sample_weight,
+)
 
 __all__ = ["WeightedMLPClassifier"]
 
@@ -274,20 +280,28 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
             Fitted estimator.
         """
         self._validate_params()
+        self._check_hidden_layer_sizes()
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
         sample_weight = check_sample_weight(
             sample_weight, X.shape[0], caller=f"{type(self).__name__}.fit"
         )
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
         net = self._build_net(X, np.unique(y), int((sample_weight > 0).sum()), dtype)
-        net.fit(_as_tensor(X, dtype), y, sample_weight=sample_weight)
-        self.net_ = net
-        self.classes_ = np.asarray(net.classes_)
-        self.class_weight_ = net.class_weight_
-        history = net.history
-        self.n_iter_ = len(history)
-        self.loss_curve_ = list(history[:, "train_loss"])
-        self.validation_scores_ = self._validation_scores(history)
+        try:
+            net.fit(_as_tensor(X, dtype), y, sample_weight=sample_weight)
+        except KeyboardInterrupt:
+            # the net restored the last finished epoch's weights: keep them usable
+            if net.initialized_:
+                self._store_fit(net)
+            else:
+                self._clear_fit()
+            raise
+        except Exception:
+            # e.g. NonFiniteLossError: leave the estimator unfitted, not half-trained
+            # (validate_data set n_features_in_; an earlier fit's net_ must not survive)
+            self._clear_fit()
+            raise
+        self._store_fit(net)
         if self.n_iter_ == self.max_epochs:
             warnings.warn(
                 f"{type(self).__name__}: maximum epochs ({self.max_epochs}) reached and the "
@@ -296,6 +310,27 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
                 stacklevel=2,
             )
         return self
+
+    def _check_hidden_layer_sizes(self):
+        sizes = self.hidden_layer_sizes
+        if not all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in sizes):
+            raise InvalidParameterError(
+                f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must be a "
+                f"tuple of positive ints. Got {sizes!r} instead."
+            )
+
+    def _clear_fit(self):
+        for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
+            delattr(self, name)
+
+    def _store_fit(self, net):
+        self.net_ = net
+        self.classes_ = np.asarray(net.classes_)
+        self.class_weight_ = net.class_weight_
+        history = net.history
+        self.n_iter_ = len(history)
+        self.loss_curve_ = list(history[:, "train_loss"])
+        self.validation_scores_ = self._validation_scores(history)
 
     def _validation_scores(self, history):
         if not self._split_fraction():

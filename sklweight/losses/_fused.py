@@ -40,7 +40,7 @@ def _exp_floor(dtype, n_classes):
 
 
 class _MarginLogits(torch.autograd.Function):
-    """``a = s (z - max_c z) - shift_i e_{y_i}``, floored; backward is the identity.
+    """``a = s (z - max_c z) - shift_i e_{y_i}``, floored on CPU; backward is identity.
 
     The factor ``s`` of the true Jacobian is applied to the per-sample upstream gradient
     by :class:`_ScaleGrad` instead (an N-vector, not an N x K pass). Terms clamped at the
@@ -50,11 +50,13 @@ class _MarginLogits(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, logits, target, shift, scale):
-        n_classes = logits.shape[1]
+        if logits.device.type != "cpu":  # GPUs have no slow path for exp underflow
+            adjusted = logits * scale
+            return adjusted.scatter_add_(1, target.unsqueeze(1), -shift.unsqueeze(1))
         row_max = logits.amax(1, keepdim=True)
         adjusted = torch.add(row_max * -scale, logits, alpha=scale)
         adjusted.scatter_add_(1, target.unsqueeze(1), -shift.unsqueeze(1))
-        return adjusted.clamp_min_(_exp_floor(logits.dtype, n_classes))
+        return adjusted.clamp_min_(_exp_floor(logits.dtype, logits.shape[1]))
 
     @staticmethod
     def backward(ctx, grad):

@@ -1,0 +1,233 @@
+"""Shared test material: the loss catalogue, batches and float64 reference formulas.
+
+The references are written from the formulas of the papers with explicit log-sum-exp and
+one-hot matrices, independently of the implementation (which uses torch's fused kernels,
+gathers and custom backward passes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import torch
+
+from sklweight.losses import (
+    FocalLoss,
+    LabelSmoothingLoss,
+    LDAMLoss,
+    LogitAdjustedLoss,
+    PolyLoss,
+    SoftF1Loss,
+    WeightedCrossEntropyLoss,
+    focal_loss,
+    label_smoothing_loss,
+    ldam_loss,
+    logit_adjusted_loss,
+    poly_loss,
+    soft_f1_loss,
+    weighted_cross_entropy,
+)
+
+CUDA = torch.cuda.is_available()
+DEVICES = ["cpu", "cuda"]
+
+
+def make_batch(n=12, k=4, seed=0, dtype=torch.float64, scale=2.0, all_classes=True):
+    """Logits, targets and positive sample weights; every class present if possible."""
+    gen = torch.Generator().manual_seed(seed)
+    logits = scale * torch.randn(n, k, generator=gen, dtype=dtype)
+    target = torch.randint(k, (n,), generator=gen)
+    if all_classes and n >= k:
+        target[:k] = torch.arange(k)
+    sample_weight = torch.rand(n, generator=gen, dtype=dtype) + 0.1
+    return logits, target, sample_weight
+
+
+def counts_for(k):
+    """A long-tailed vector of class counts for K classes."""
+    return [float(round(100 * 0.5**c)) + 1 for c in range(k)]
+
+
+def class_weight_for(k):
+    return [0.5 + 0.25 * c for c in range(k)]
+
+
+# ----------------------------------------------------------------- float64 references
+
+
+def _log_softmax(z):
+    m = z.max(dim=1, keepdim=True).values
+    return z - m - torch.log(torch.exp(z - m).sum(dim=1, keepdim=True))
+
+
+def _one_hot(target, k, dtype):
+    out = torch.zeros(target.shape[0], k, dtype=dtype)
+    out[torch.arange(target.shape[0]), target] = 1
+    return out
+
+
+def ref_ce(z, target):
+    return -(_log_softmax(z) * _one_hot(target, z.shape[1], z.dtype)).sum(1)
+
+
+def ref_focal(z, target, gamma=2.0, alpha=None):
+    ce = ref_ce(z, target)
+    p_t = torch.exp(-ce)
+    k = z.shape[1]
+    if alpha is None:
+        a_t = torch.ones_like(ce)
+    elif isinstance(alpha, float):
+        a_t = torch.where(target == 1, alpha, 1 - alpha) if k == 2 else torch.full_like(ce, alpha)
+    else:
+        a_t = torch.as_tensor(alpha, dtype=z.dtype)[target]
+    return a_t * (1 - p_t) ** gamma * ce
+
+
+def ref_label_smoothing(z, target, smoothing=0.1):
+    k = z.shape[1]
+    one_hot = _one_hot(target, k, z.dtype)
+    q = one_hot * (1 - smoothing) + (1 - one_hot) * (smoothing / (k - 1))
+    return -(q * _log_softmax(z)).sum(1)
+
+
+def ref_logit_adjusted(z, target, class_counts, tau=1.0):
+    n = torch.as_tensor(class_counts, dtype=z.dtype)
+    return ref_ce(z + tau * torch.log(n / n.sum()), target)
+
+
+def ref_ldam(z, target, class_counts, max_margin=0.5, scale=30.0):
+    n = torch.as_tensor(class_counts, dtype=z.dtype)
+    m = n ** (-0.25)
+    m = m * (max_margin / m.max())
+    one_hot = _one_hot(target, z.shape[1], z.dtype)
+    return ref_ce(scale * (z - one_hot * m), target)
+
+
+def ref_poly(z, target, epsilon=1.0):
+    ce = ref_ce(z, target)
+    return ce + epsilon * (1 - torch.exp(-ce))
+
+
+def ref_soft_f1(z, target, w=None, average="macro"):
+    """1 - mean F1 from explicit one-hot soft counts, over classes present in targets."""
+    k = z.shape[1]
+    p = torch.exp(_log_softmax(z))
+    y = _one_hot(target, k, z.dtype)
+    w = torch.ones(z.shape[0], dtype=z.dtype) if w is None else w
+    tp = (w[:, None] * p * y).sum(0)
+    fp = (w[:, None] * p * (1 - y)).sum(0)
+    fn = (w[:, None] * (1 - p) * y).sum(0)
+    support = (w[:, None] * y).sum(0)
+    present = support > 0
+    f1 = torch.zeros(k, dtype=z.dtype)
+    f1[present] = 2 * tp[present] / (2 * tp[present] + fp[present] + fn[present])
+    if average == "macro":
+        return 1 - f1[present].mean()
+    if average == "weighted":
+        return 1 - (f1 * support).sum() / support.sum()
+    return 1 - 2 * tp.sum() / (2 * tp.sum() + fp.sum() + fn.sum())
+
+
+def ref_reduce(per_sample, w, reduction):
+    w = torch.ones_like(per_sample) if w is None else w
+    if reduction == "none":
+        return w * per_sample
+    if reduction == "sum":
+        return (w * per_sample).sum()
+    return (w * per_sample).sum() / w.sum()
+
+
+# ----------------------------------------------------------------------- catalogue
+
+
+@dataclasses.dataclass
+class LossSpec:
+    """One loss: how to build it for K classes and its float64 reference."""
+
+    name: str
+    cls: type
+    function: object
+    params: dict
+    reference: object  # (z, target, **params) -> per-sample loss (or scalar for soft-F1)
+    decomposable: bool = True
+    needs_counts: bool = False
+
+    def kwargs(self, k, **extra):
+        out = dict(self.params)
+        if self.needs_counts:
+            out["class_counts"] = counts_for(k)
+        out.update(extra)
+        return out
+
+    def module(self, k, **extra):
+        return self.cls(**self.kwargs(k, **extra))
+
+    def call_function(self, logits, target, sample_weight=None, **kwargs):
+        k = logits.shape[1]
+        return self.function(logits, target, sample_weight, **self.kwargs(k, **kwargs))
+
+    def expected(self, logits, target, sample_weight=None, weight=None, reduction="mean"):
+        """Float64 reference of the reduced loss."""
+        z = logits.detach().double()
+        k = z.shape[1]
+        params = self.kwargs(k)
+        w = None if sample_weight is None else sample_weight.detach().double()
+        if weight is not None:
+            cw = torch.as_tensor(weight, dtype=torch.float64)[target]
+            w = cw if w is None else w * cw
+        if not self.decomposable:
+            return self.reference(z, target, w, **params)
+        return ref_reduce(self.reference(z, target, **params), w, reduction)
+
+    @property
+    def reductions(self):
+        return ("mean", "sum", "none") if self.decomposable else ("mean", "sum")
+
+
+SPECS = [
+    LossSpec("cross_entropy", WeightedCrossEntropyLoss, weighted_cross_entropy, {}, ref_ce),
+    LossSpec("focal", FocalLoss, focal_loss, {"gamma": 2.0}, ref_focal),
+    LossSpec(
+        "soft_f1", SoftF1Loss, soft_f1_loss, {"average": "macro"}, ref_soft_f1, decomposable=False
+    ),
+    LossSpec(
+        "label_smoothing",
+        LabelSmoothingLoss,
+        label_smoothing_loss,
+        {"smoothing": 0.2},
+        ref_label_smoothing,
+    ),
+    LossSpec(
+        "logit_adjusted",
+        LogitAdjustedLoss,
+        logit_adjusted_loss,
+        {"tau": 1.0},
+        ref_logit_adjusted,
+        needs_counts=True,
+    ),
+    LossSpec(
+        "ldam",
+        LDAMLoss,
+        ldam_loss,
+        {"max_margin": 0.5, "scale": 3.0},
+        ref_ldam,
+        needs_counts=True,
+    ),
+    LossSpec("poly", PolyLoss, poly_loss, {"epsilon": 1.0}, ref_poly),
+]
+SPEC_IDS = [spec.name for spec in SPECS]
+DECOMPOSABLE = [spec for spec in SPECS if spec.decomposable]
+DECOMPOSABLE_IDS = [spec.name for spec in DECOMPOSABLE]
+
+
+def assert_close(actual, expected, rtol=1e-6, atol=1e-8):
+    torch.testing.assert_close(
+        actual.detach().double(), expected.detach().double(), rtol=rtol, atol=atol
+    )
+
+
+def grad_of(fn, logits):
+    """Gradient of ``fn(logits)`` with respect to a fresh leaf copy of ``logits``."""
+    leaf = logits.detach().clone().requires_grad_(True)
+    fn(leaf).backward()
+    return leaf.grad

@@ -1,0 +1,102 @@
+"""Bad input gets a ValueError naming the argument and the received value, for every loss."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+import torch
+
+from sklweight.utils._validation import InvalidParameterError, skip_value_checks
+
+from ._helpers import SPEC_IDS, SPECS, make_batch
+
+K = 3
+
+
+def _calls(spec):
+    """Both public entry points: the Module and the function (named as in messages)."""
+    return [
+        (spec.cls.__name__, lambda z, t, s=None, **kw: spec.module(K, **kw)(z, t, s)),
+        (spec.function.__name__, lambda z, t, s=None, **kw: spec.function(z, t, s, **spec.kwargs(K, **kw))),
+    ]
+
+
+def _batch():
+    logits, target, sample_weight = make_batch(n=6, k=K, dtype=torch.float32)
+    return logits, target, sample_weight
+
+
+BAD_TENSORS = {
+    "1-D logits": (lambda z, t, s: (z[:, 0], t, s), r"'logits'.*2-D tensor.*Got a tensor of shape \(6,\)"),
+    "integer logits": (lambda z, t, s: (z.long(), t, s), r"'logits'.*floating-point.*torch.int64"),
+    "short target": (lambda z, t, s: (z, t[:4], s), r"'target'.*length 6.*shape \(4,\)"),
+    "2-D target": (lambda z, t, s: (z, t[:, None], s), r"'target'.*shape \(6, 1\)"),
+    "float target": (lambda z, t, s: (z, t.float(), s), r"'target'.*integer.*torch.float32"),
+    "target too large": (lambda z, t, s: (z, t.clone().fill_(K), s), r"'target'.*\[0, 2\].*Got 3"),
+    "negative target": (lambda z, t, s: (z, t.clone().fill_(-1), s), r"'target'.*Got -1"),
+    "short sample_weight": (lambda z, t, s: (z, t, s[:5]), r"'sample_weight'.*length 6.*\(5,\)"),
+    "negative sample_weight": (
+        lambda z, t, s: (z, t, s.clone().index_fill_(0, torch.tensor([2]), -1.0)),
+        r"'sample_weight'.*non-negative.*entry 2 is -1.0",
+    ),
+    "NaN sample_weight": (
+        lambda z, t, s: (z, t, s.clone().index_fill_(0, torch.tensor([4]), math.nan)),
+        r"'sample_weight'.*finite.*entry 4 is nan",
+    ),
+}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("case", list(BAD_TENSORS), ids=list(BAD_TENSORS))
+def test_bad_tensors_raise_value_error(spec, case):
+    corrupt, match = BAD_TENSORS[case]
+    for caller, call in _calls(spec):
+        with pytest.raises(ValueError, match=match) as info:
+            call(*corrupt(*_batch()))
+        assert caller in str(info.value)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+def test_value_checks_can_be_skipped_but_shapes_cannot(spec):
+    logits, target, sample_weight = _batch()
+    module = spec.module(K)
+    with skip_value_checks():
+        module(logits, target, sample_weight.abs())
+        with pytest.raises(ValueError, match="'target'"):
+            module(logits, target[:3], sample_weight)
+
+
+BAD_WEIGHTS = {
+    "negative": ([1.0, -2.0, 1.0], r"'weight'.*non-negative.*entry 1 is -2.0"),
+    "NaN": ([1.0, 1.0, math.nan], r"'weight'.*finite.*entry 2 is nan"),
+    "2-D": ([[1.0, 1.0, 1.0]], r"'weight'.*1-D.*shape \(1, 3\)"),
+    "strings": (["a", "b", "c"], r"'weight'.*real numbers"),
+}
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("case", list(BAD_WEIGHTS), ids=list(BAD_WEIGHTS))
+def test_bad_class_weight(spec, case):
+    weight, match = BAD_WEIGHTS[case]
+    with pytest.raises(ValueError, match=match):
+        spec.module(K, weight=weight)
+    with pytest.raises(ValueError, match=match):
+        spec.call_function(*_batch(), weight=weight)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+def test_class_weight_of_wrong_length_names_k(spec):
+    for caller, call in _calls(spec):
+        with pytest.raises(ValueError, match=r"'weight'.*length 3.*K=3.*length 2") as info:
+            call(*_batch(), weight=[1.0, 2.0])
+        assert caller in str(info.value)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("reduction", ["avg", "MEAN", None])
+def test_unknown_reduction(spec, reduction):
+    with pytest.raises(InvalidParameterError, match=rf"'reduction'.*{spec.cls.__name__}.*Got"):
+        spec.module(K, reduction=reduction)
+    with pytest.raises(ValueError, match="'reduction'"):
+        spec.call_function(*_batch(), reduction=reduction)
