@@ -11,7 +11,7 @@ from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.dataset import ValidSplit
-from skorch.utils import is_dataset, to_numpy
+from skorch.utils import is_dataset, to_device, to_numpy
 from torch.nn.parameter import is_lazy
 
 from ._callbacks import LabelEpochScoring
@@ -222,7 +222,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             self._criterion_mode = "per_sample" if per_sample else "scalar"
         if kwargs:
             _check_criterion_params(criterion, kwargs, type(self).__name__)
-        self.criterion_ = self.initialized_instance(criterion, kwargs)
+        # also called again at fit with the class counts, outside skorch's device move
+        self.criterion_ = to_device(self.initialized_instance(criterion, kwargs), self.device)
         return self
 
     # ------------------------------------------------------------------ data hooks

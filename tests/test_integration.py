@@ -13,6 +13,7 @@ from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.datasets import load_breast_cancer
 from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
+from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
     GridSearchCV,
     StratifiedKFold,
@@ -178,10 +179,13 @@ def test_cross_validate_with_weights(imbalanced, routing):
     w = quality_weights(y)
     with sklearn.config_context(enable_metadata_routing=routing):
         clf = mlp(class_weight="balanced")
+        scoring = "balanced_accuracy"
         if routing:
+            # routing asks every consumer, the scorer too, whether it wants the weights
             clf.set_fit_request(sample_weight=True)
+            scoring = get_scorer(scoring).set_score_request(sample_weight=False)
         result = cross_validate(
-            clf, X, y, cv=CV, params={"sample_weight": w}, scoring="balanced_accuracy",
+            clf, X, y, cv=CV, params={"sample_weight": w}, scoring=scoring,
             return_estimator=True,
         )
     assert not np.isnan(result["test_score"]).any()
