@@ -21,7 +21,7 @@ from ._weighting import SAMPLE_WEIGHT_SAMPLER, plan_weights
 from .class_weight import ClassWeights
 from .class_weight._checks import weights_from_dict
 from .class_weight._strategies import STRATEGY_NAMES
-from .losses._reduction import NORMALIZATIONS, scale_batch_loss
+from .losses._reduction import NORMALIZATIONS, scale_batch_loss, weighted_reduce
 from .losses._registry import LOSSES, get_loss
 from .sampling import WeightedSampler
 from .utils._validation import (
@@ -265,11 +265,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         )
         self.class_weight_ = plan.class_weight
         self.class_counts_ = plan.class_counts
-        if getattr(self.criterion_, "requires_class_counts", False) or (
-            isinstance(self.criterion, str)
-            and getattr(get_loss(self.criterion), "requires_class_counts", False)
-        ):
-            self.initialize_criterion()
+        if getattr(self.criterion_, "requires_class_counts", False):
+            self.initialize_criterion()  # now with this fit's class counts
         device = train.device
         if not plan.train_keep.all():
             train = train.subset(np.flatnonzero(plan.train_keep))
@@ -330,7 +327,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             loss = self.criterion_(y_pred, y_true, sample_weight=weight)
         elif mode == "per_sample":
             per_row = self.criterion_(y_pred, y_true)
-            loss = per_row.mean() if weight is None else (per_row * weight).sum() / weight.sum()
+            loss = weighted_reduce(per_row, weight, "mean")
         else:
             loss = self.criterion_(y_pred, y_true)
         if weight is not None and mode != "scalar":
