@@ -14,6 +14,7 @@ from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
 from ._callbacks import LabelEpochScoring
+from ._criterion_params import CriterionParamsMixin
 from ._mlp_module import ACTIVATIONS, MLPModule
 from .classifier import _WEIGHT_SPEC, WeightedNeuralNetClassifier
 from .losses._reduction import NORMALIZATIONS
@@ -28,10 +29,9 @@ from .utils._validation import (
 __all__ = ["WeightedMLPClassifier"]
 
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
-_CRITERION_PREFIX = "criterion__"
 
 
-class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
+class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator):
     """Multi-layer perceptron classifier with class weights, sample weights and samplers.
 
     A turnkey estimator: the network (``hidden_layer_sizes``, ``activation``,
@@ -127,7 +127,7 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
     >>> X, y = load_digits(return_X_y=True)
     >>> clf = make_pipeline(StandardScaler(), WeightedMLPClassifier(
     ...     class_weight="balanced", criterion="focal", criterion__gamma=2.0,
-    ...     max_epochs=20, random_state=0))
+    ...     max_epochs=10, random_state=0))
     >>> clf.fit(X, y).score(X, y) > 0.9
     True
     """
@@ -201,60 +201,6 @@ class WeightedMLPClassifier(ClassifierMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         vars(self).update(criterion_params)
-
-    # -------------------------------------------------- criterion__* parameters
-    def _extra_params(self):
-        """Keyword arguments beyond the signature (loss hyper-parameters)."""
-        named = set(self._get_param_names())
-        return {
-            k: v for k, v in vars(self).items()
-            if k not in named and not k.startswith("_") and not k.endswith("_")
-        }
-
-    def _criterion_params(self):
-        extra = self._extra_params()
-        unknown = [k for k in extra if not k.startswith(_CRITERION_PREFIX)]
-        if unknown:
-            raise ValueError(
-                f"{type(self).__name__} got unexpected parameter(s) {unknown}. Loss "
-                f"hyper-parameters are passed as 'criterion__<name>' (e.g. "
-                f"criterion__{unknown[0]}=...)."
-            )
-        return extra
-
-    def get_params(self, deep=True):
-        """Get parameters, including the ``criterion__*`` loss hyper-parameters.
-
-        Parameters
-        ----------
-        deep : bool, default=True
-            Also return the parameters of sub-objects that are estimators.
-
-        Returns
-        -------
-        params : dict
-        """
-        return {**super().get_params(deep=deep), **self._extra_params()}
-
-    def set_params(self, **params):
-        """Set parameters; ``criterion__<name>`` sets a loss hyper-parameter.
-
-        Parameters
-        ----------
-        **params : dict
-            Estimator parameters.
-
-        Returns
-        -------
-        self : WeightedMLPClassifier
-        """
-        extra = self._extra_params()
-        routed = {
-            k: params.pop(k) for k in list(params)
-            if k.startswith(_CRITERION_PREFIX) or k in extra
-        }
-        vars(self).update(routed)
-        return super().set_params(**params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

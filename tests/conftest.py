@@ -1,12 +1,9 @@
-"""Shared fixtures: small data sets and a thread budget that suits 2-core CI."""
+"""Shared fixtures: small data sets (torch threads are set in the root conftest.py)."""
 
 import numpy as np
 import pytest
-import torch
 from sklearn.datasets import load_iris, make_classification
 from sklearn.preprocessing import StandardScaler
-
-torch.set_num_threads(1)
 
 
 @pytest.fixture(scope="session")
