@@ -14,7 +14,7 @@ import numpy as np
 import torch
 from scipy.sparse import issparse
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import column_or_1d, validate_data
+from sklearn.utils.validation import assert_all_finite, column_or_1d, validate_data
 
 from ._data import TensorDataset
 from .utils._validation import check_sample_weight
@@ -156,6 +156,7 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
         )
     X = _check_X(estimator, X, reset)
     y = column_or_1d(y, warn=True)
+    assert_all_finite(y, input_name="y")  # NaN in an object y, as scikit-learn's message
     check_classification_targets(y)
     n_samples = _n_rows(X, caller)
     if len(y) != n_samples:
@@ -169,7 +170,7 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
         if len(classes) < 2:
             raise ValueError(
                 f"{caller} needs samples of at least 2 classes in the data, but the data "
-                f"contains only one class: {classes[0]!r}."
+                f"contains only one class: {classes[:1].tolist()[0]!r}."
             )
         estimator.classes_inferred_ = classes
     else:

@@ -16,6 +16,7 @@ from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
     GridSearchCV,
+    ParameterGrid,
     StratifiedKFold,
     TunedThresholdClassifierCV,
     cross_validate,
@@ -107,30 +108,37 @@ def _grid_estimator(name):
 
 
 def _check_search(search, grid):
-    assert search.best_params_ in list(_product(grid))
+    candidates = list(ParameterGrid(grid))
+    assert search.best_params_ in candidates
+    assert search.cv_results_["params"] == candidates
     for key in ("mean_test_score", "std_test_score", "mean_fit_time"):
         assert not np.isnan(search.cv_results_[key]).any(), key
-    assert len(search.cv_results_["params"]) == len(list(_product(grid)))
 
 
-def _product(grid):
-    from sklearn.model_selection import ParameterGrid
+def _scoring(name, routing):
+    # with routing on, the scorer is asked too whether it wants the weights (here: no)
+    return get_scorer(name).set_score_request(sample_weight=False) if routing else name
 
-    return ParameterGrid(grid)
 
-
+@pytest.mark.parametrize("routing", [False, True], ids=["plain", "routing"])
 @pytest.mark.parametrize("name", sorted(MLP_GRIDS))
-def test_grid_search_over_loss_and_class_weight_params(imbalanced, name):
+def test_grid_search_over_loss_and_class_weight_params(imbalanced, name, routing):
     X, y = imbalanced
     grid = MLP_GRIDS[name]
     w = quality_weights(y)
-    search = GridSearchCV(
-        _grid_estimator(name), grid, cv=CV, n_jobs=2, scoring="balanced_accuracy"
-    ).fit(X, y, sample_weight=w)
+    with sklearn.config_context(enable_metadata_routing=routing):
+        estimator = _grid_estimator(name)
+        if routing:
+            estimator.set_fit_request(sample_weight=True)
+        search = GridSearchCV(
+            estimator, grid, cv=CV, n_jobs=2, scoring=_scoring("balanced_accuracy", routing)
+        ).fit(X, y, sample_weight=w)
     _check_search(search, grid)
     best = search.best_estimator_
     for key, value in search.best_params_.items():
         assert best.get_params()[key] == value
+    if name == "gamma":  # the tuned value reached the loss
+        assert best.net_.criterion_.gamma == search.best_params_["criterion__gamma"]
     assert best.predict(X).shape == y.shape
     # refit trained on all rows with the weights: same as a direct fit
     direct = clone(_grid_estimator(name)).set_params(**search.best_params_)
@@ -149,12 +157,16 @@ def test_grid_search_tunes_class_weight_beta_on_a_fresh_clone(imbalanced):
     assert search.best_estimator_.class_weight.beta in (0.9, 0.99)
 
 
-def test_grid_search_over_net_criterion_gamma(iris32):
+@pytest.mark.parametrize("routing", [False, True], ids=["plain", "routing"])
+def test_grid_search_over_net_criterion_gamma(iris32, routing):
     X, y = iris32
     grid = {"criterion__gamma": [0.0, 1.0, 3.0]}
-    net = linear_net(criterion="focal", criterion__gamma=2.0)
-    search = GridSearchCV(net, grid, cv=CV, n_jobs=2, scoring="accuracy")
-    search.fit(X, y, sample_weight=quality_weights(y))
+    with sklearn.config_context(enable_metadata_routing=routing):
+        net = linear_net(criterion="focal", criterion__gamma=2.0)
+        if routing:
+            net.set_fit_request(sample_weight=True)
+        search = GridSearchCV(net, grid, cv=CV, n_jobs=2, scoring=_scoring("accuracy", routing))
+        search.fit(X, y, sample_weight=quality_weights(y))
     _check_search(search, grid)
     best = search.best_estimator_
     assert best.criterion_.gamma == search.best_params_["criterion__gamma"]
@@ -179,13 +191,11 @@ def test_cross_validate_with_weights(imbalanced, routing):
     w = quality_weights(y)
     with sklearn.config_context(enable_metadata_routing=routing):
         clf = mlp(class_weight="balanced")
-        scoring = "balanced_accuracy"
         if routing:
-            # routing asks every consumer, the scorer too, whether it wants the weights
             clf.set_fit_request(sample_weight=True)
-            scoring = get_scorer(scoring).set_score_request(sample_weight=False)
         result = cross_validate(
-            clf, X, y, cv=CV, params={"sample_weight": w}, scoring=scoring,
+            clf, X, y, cv=CV, params={"sample_weight": w},
+            scoring=_scoring("balanced_accuracy", routing),
             return_estimator=True,
         )
     assert not np.isnan(result["test_score"]).any()
@@ -214,43 +224,65 @@ def test_calibrated_classifier_cv_with_weights(cancer, routing):
     assert proba.shape == (len(y), 2)
     np.testing.assert_allclose(proba.sum(axis=1), 1.0)
     assert calibrated.score(X, y) > 0.8
+    # the first fold's classifier was fitted with its rows' weights (cv=3: StratifiedKFold)
+    train, _ = next(StratifiedKFold(3).split(X, y))
+    direct = mlp().fit(X[train], y[train], sample_weight=w[train])
+    np.testing.assert_allclose(
+        calibrated.calibrated_classifiers_[0].estimator.predict_proba(X), direct.predict_proba(X)
+    )
 
 
-@pytest.mark.parametrize("routing", [False, True])
-def test_tuned_threshold_classifier_cv_with_weights(cancer, routing):
+def test_tuned_threshold_classifier_cv_with_routed_weights(cancer):
     X, y = cancer
     X = StandardScaler().fit_transform(X)
     labels = np.array(["benign", "malignant"])[y]
     w = quality_weights(y)
-    with sklearn.config_context(enable_metadata_routing=routing):
-        clf = mlp()
-        if routing:
-            clf.set_fit_request(sample_weight=True)
-        tuned = TunedThresholdClassifierCV(clf, cv=3, scoring="balanced_accuracy")
+    with sklearn.config_context(enable_metadata_routing=True):
+        clf = mlp().set_fit_request(sample_weight=True)
+        scoring = get_scorer("balanced_accuracy").set_score_request(sample_weight=True)
+        tuned = TunedThresholdClassifierCV(clf, cv=3, scoring=scoring, random_state=0)
         tuned.fit(X, labels, sample_weight=w)
         pred = tuned.predict(X)
     assert 0 < tuned.best_threshold_ < 1
     assert pred.dtype == labels.dtype
     assert set(pred) <= {"benign", "malignant"}
     assert (pred == labels).mean() > 0.8
+    # the refit on all rows got the weights
+    direct = mlp().fit(X, labels, sample_weight=w)
+    np.testing.assert_allclose(tuned.estimator_.predict_proba(X), direct.predict_proba(X))
+
+
+def test_tuned_threshold_classifier_cv_without_routing(cancer):
+    # without routing scikit-learn refuses fit params here (its contract, not ours)
+    X, y = cancer
+    X = StandardScaler().fit_transform(X)
+    labels = y.astype(bool)
+    tuned = TunedThresholdClassifierCV(mlp(), cv=3, scoring="balanced_accuracy")
+    with pytest.raises(ValueError, match="only supported if enable_metadata_routing=True"):
+        tuned.fit(X, labels, sample_weight=quality_weights(y))
+    pred = tuned.fit(X, labels).predict(X)
+    assert pred.dtype == bool
+    assert (pred == labels).mean() > 0.8
 
 
 # --------------------------------------------------------------------------- routing
-def _routed_search(weighted):
-    clf = mlp(max_epochs=15)
-    if weighted:
-        clf.set_fit_request(sample_weight=True)
-    scaler = StandardScaler().set_fit_request(sample_weight=False)
-    pipe = Pipeline([("scale", scaler), ("clf", clf)])
-    return GridSearchCV(pipe, {"clf__criterion": ["cross_entropy"]}, cv=CV, n_jobs=2)
+def _routed_search():
+    clf = mlp(max_epochs=15).set_fit_request(sample_weight=True)
+    pipe = Pipeline([("scale", StandardScaler().set_fit_request(sample_weight=False)),
+                     ("clf", clf)])
+    # routing asks the scorer too: evaluate unweighted (held-out class-2 rows have weight 0)
+    scoring = get_scorer("accuracy").set_score_request(sample_weight=False)
+    return GridSearchCV(pipe, {"clf__criterion": ["cross_entropy"]}, cv=CV, n_jobs=2,
+                        scoring=scoring)
 
 
 def test_routing_delivers_weights_through_pipeline_and_grid_search(iris):
     X, y = iris
     w = np.where(y == 2, 0.0, 1.0)  # class 2 removed by its weights
     with sklearn.config_context(enable_metadata_routing=True):
-        search = _routed_search(weighted=True).fit(X, y, sample_weight=w)
+        search = _routed_search().fit(X, y, sample_weight=w)
         proba = search.predict_proba(X)
+    assert not np.isnan(search.cv_results_["mean_test_score"]).any()
     # identical to a direct fit with the same weights and seed
     direct = mlp(max_epochs=15).fit(StandardScaler().fit_transform(X), y, sample_weight=w)
     np.testing.assert_allclose(proba, direct.predict_proba(StandardScaler().fit_transform(X)))
@@ -275,35 +307,46 @@ def test_routing_weights_reach_the_net_in_pipeline(iris32):
     )
 
 
+def _unrequested(estimator):
+    # only fit's request is left unset (score's is set, so the error is about fit)
+    return estimator.set_score_request(sample_weight=False)
+
+
 @pytest.mark.parametrize(
-    "make",
+    ("make", "consumer"),
     [
-        lambda: mlp(),
-        lambda: make_pipeline(StandardScaler().set_fit_request(sample_weight=False), mlp()),
-        lambda: GridSearchCV(mlp(), {"criterion": ["cross_entropy"]}, cv=CV),
-        lambda: linear_net(),
+        (lambda: _unrequested(mlp()), "WeightedMLPClassifier.fit"),
+        (lambda: _unrequested(linear_net()), "WeightedNeuralNetClassifier.fit"),
+        (lambda: make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
+                               _unrequested(mlp())), "WeightedMLPClassifier.fit"),
+        (lambda: GridSearchCV(_unrequested(mlp()), {"criterion": ["cross_entropy"]}, cv=CV),
+         "WeightedMLPClassifier.fit"),
     ],
-    ids=["cross_validate", "pipeline", "grid_search", "net_cross_validate"],
+    ids=["mlp_cross_validate", "net_cross_validate", "pipeline", "grid_search"],
 )
-def test_routing_without_request_raises_unset_metadata(iris32, make):
+def test_routing_without_request_raises_unset_metadata(iris32, make, consumer):
     X, y = iris32
+    w = np.ones(len(y))
     with sklearn.config_context(enable_metadata_routing=True):
         estimator = make()
-        with pytest.raises(UnsetMetadataPassedError, match="sample_weight"):
+        with pytest.raises(UnsetMetadataPassedError, match=consumer.replace(".", r"\.")):
             if isinstance(estimator, (Pipeline, GridSearchCV)):
-                estimator.fit(X, y, sample_weight=np.ones(len(y)))
+                estimator.fit(X, y, sample_weight=w)
             else:
-                cross_validate(estimator, X, y, cv=CV, params={"sample_weight": np.ones(len(y))})
+                cross_validate(estimator, X, y, cv=CV, params={"sample_weight": w})
 
 
-def test_routing_request_false_ignores_weights(iris):
+def test_routing_request_false_keeps_weights_out_of_fit(iris):
     X, y = iris
     X = StandardScaler().fit_transform(X)
     w = np.where(y == 2, 0.0, 1.0)
     with sklearn.config_context(enable_metadata_routing=True):
+        # weights for the evaluation only: the scorer requests them, fit does not
         clf = mlp().set_fit_request(sample_weight=False)
+        scoring = get_scorer("accuracy").set_score_request(sample_weight=True)
         result = cross_validate(
-            clf, X, y, cv=CV, params={"sample_weight": w}, return_estimator=True
+            clf, X, y, cv=CV, params={"sample_weight": w}, scoring=scoring,
+            return_estimator=True,
         )
     train, _ = next(CV.split(X, y))
     unweighted = mlp().fit(X[train], y[train])
@@ -415,7 +458,7 @@ def test_dataframe_sets_feature_names_on_mlp_and_pipeline(cancer):
     pipe.fit(df, labels, weightedmlpclassifier__sample_weight=w)
     np.testing.assert_array_equal(pipe.feature_names_in_, columns)
     np.testing.assert_array_equal(pipe[-1].feature_names_in_, columns)
-    assert pipe.predict(df).dtype == labels.dtype
+    assert set(pipe.predict(df)) <= {"neg", "pos"}
     direct = mlp().fit(df, labels, sample_weight=w)
     np.testing.assert_array_equal(direct.feature_names_in_, columns)
     assert direct.n_features_in_ == X.shape[1]
