@@ -17,7 +17,7 @@ lint: $(STAMP)
 	$(PY) -m ruff check sklweight tests benchmarks
 
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_losses.py

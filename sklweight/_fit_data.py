@@ -148,7 +148,7 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     -------
     data : FitData
     """
-    caller = f"{type(estimator).__name__}.fit"
+    caller = f"{estimator._public_name}.fit"
     if y is None:
         raise ValueError(
             f"{caller} requires y to be passed, but the target y is None. To train on a "

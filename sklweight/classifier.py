@@ -173,6 +173,11 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         self.weight_normalization = weight_normalization
         self.random_state = random_state
 
+    @property
+    def _public_name(self):
+        # the name shown in errors: WeightedMLPClassifier when it drives this net
+        return getattr(self, "_owner_name", type(self).__name__)
+
     # ------------------------------------------------------------------ set-up hooks
     @property
     def _default_callbacks(self):
@@ -186,9 +191,9 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
 
     def _check_weighting_params(self):
         params = {name: getattr(self, name) for name in self._parameter_constraints}
-        validate_params(self._parameter_constraints, params, type(self).__name__)
+        validate_params(self._parameter_constraints, params, self._public_name)
         if isinstance(self.criterion, str):
-            get_loss(self.criterion)  # ValueError listing the registered names
+            get_loss(self.criterion, caller=self._public_name)  # lists the valid names
 
     def initialize_criterion(self):
         """Build the criterion: resolve names, pass class counts, ask torch losses for
@@ -208,7 +213,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             if reduction != "mean":
                 raise ValueError(
                     format_param_error(
-                        "criterion__reduction", type(self).__name__, "'mean'", reduction,
+                        "criterion__reduction", self._public_name, "'mean'", reduction,
                         "The classifier reduces batches itself; choose the convention with "
                         "weight_normalization='global' | 'batch' | 'none'.",
                     )
@@ -221,7 +226,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             per_sample = getattr(criterion, "reduction", None) == "none"
             self._criterion_mode = "per_sample" if per_sample else "scalar"
         if kwargs:
-            _check_criterion_params(criterion, kwargs, type(self).__name__)
+            _check_criterion_params(criterion, kwargs, self._public_name)
         # also called again at fit with the class counts, outside skorch's device move
         self.criterion_ = to_device(self.initialized_instance(criterion, kwargs), self.device)
         return self
@@ -341,7 +346,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         n_classes = len(self.classes_)
         if y_pred.ndim == 2 and y_pred.shape[1] != n_classes:
             raise ValueError(
-                f"{type(self).__name__}: the module outputs {y_pred.shape[1]} values per "
+                f"{self._public_name}: the module outputs {y_pred.shape[1]} values per "
                 f"row but y has {n_classes} classes {np.asarray(self.classes_).tolist()}; "
                 "the module must "
                 "output one logit per class (set its output width, e.g. "
@@ -353,7 +358,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         epoch = len(self.history)
         batch = max(1, len(self.history[-1]["batches"])) if epoch else 1
         raise NonFiniteLossError(
-            f"{type(self).__name__}: the training loss became {loss.item()} at epoch "
+            f"{self._public_name}: the training loss became {loss.item()} at epoch "
             f"{epoch}, batch {batch}. Training stopped and the estimator is left "
             f"unfitted. Try a lower learning rate (lr={self.lr!r}), scale the features "
             "(e.g. StandardScaler), or check X for extreme values."
@@ -497,7 +502,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             if sample_weight is not None:
                 raise ValueError(
                     format_param_error(
-                        "sample_weight", f"{type(self).__name__}.fit", "None when X is a "
+                        "sample_weight", f"{self._public_name}.fit", "None when X is a "
                         "torch Dataset", "an array", "Pass arrays (or a dict of arrays) to "
                         "use sample weights.",
                     )
@@ -508,7 +513,7 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
             value = getattr(self, name)
             if isinstance(value, dict):
                 weights_from_dict(
-                    value, np.asarray(self.classes_), caller=type(self).__name__, param=name
+                    value, np.asarray(self.classes_), caller=self._public_name, param=name
                 )
         return data
 

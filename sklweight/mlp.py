@@ -42,8 +42,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
 
     Parameters
     ----------
-    hidden_layer_sizes : tuple of int, default=(100,)
-        Width of each hidden layer.
+    hidden_layer_sizes : int or tuple of int, default=(100,)
+        Width of each hidden layer (an int: one hidden layer).
     activation : {"relu", "tanh", "logistic", "identity", "gelu"}, default="relu"
         Hidden-layer non-linearity.
     dropout : float, default=0.0
@@ -133,7 +133,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     """
 
     _parameter_constraints = {
-        "hidden_layer_sizes": [tuple, list],
+        "hidden_layer_sizes": [tuple, list, Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "criterion": [str, type, HasMethods(["forward"])],
@@ -226,13 +226,14 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             Fitted estimator.
         """
         self._validate_params()
-        self._check_hidden_layer_sizes()
+        self._hidden_layer_sizes()
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
         sample_weight = check_sample_weight(
             sample_weight, X.shape[0], caller=f"{type(self).__name__}.fit"
         )
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
         net = self._build_net(X, np.unique(y), int((sample_weight > 0).sum()), dtype)
+        net._owner_name = type(self).__name__  # errors raised by the net name this class
         try:
             net.fit(_as_tensor(X, dtype), y, sample_weight=sample_weight)
         except KeyboardInterrupt:
@@ -257,13 +258,17 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             )
         return self
 
-    def _check_hidden_layer_sizes(self):
+    def _hidden_layer_sizes(self):
+        """The validated layer widths as a tuple (an int means one hidden layer)."""
         sizes = self.hidden_layer_sizes
+        if isinstance(sizes, Integral) and not isinstance(sizes, bool):
+            sizes = (sizes,)
         if not all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in sizes):
             raise InvalidParameterError(
                 f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must be a "
                 f"tuple of positive ints. Got {sizes!r} instead."
             )
+        return tuple(sizes)
 
     def _clear_fit(self):
         for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
@@ -316,7 +321,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             MLPModule,
             module__n_features=X.shape[1],
             module__n_classes=len(classes),
-            module__hidden_layer_sizes=tuple(self.hidden_layer_sizes),
+            module__hidden_layer_sizes=self._hidden_layer_sizes(),
             module__activation=self.activation,
             module__dropout=self.dropout,
             module__dtype=dtype,

@@ -59,10 +59,26 @@ def no_autocast(device_type):
     return contextlib.nullcontext()
 
 
+def _check_same_device(logits, target, sample_weight, caller):
+    for name, tensor in (("target", target), ("sample_weight", sample_weight)):
+        if tensor is not None and tensor.device != logits.device:
+            raise ValueError(
+                format_param_error(
+                    name,
+                    caller,
+                    f"on the device of logits ({logits.device})",
+                    f"a tensor on {tensor.device}",
+                    f"Move it with {name}.to(logits.device).",
+                )
+            )
+
+
 def full_precision(compute):
     """Run a private loss computation in at least float32, outside autocast.
 
-    Half-precision logits are upcast to float32 (the loss is returned in float32); the
+    Checks that ``target`` and ``sample_weight`` are on the device of ``logits`` (the
+    per-class vectors are moved there by :func:`class_vector_like`). Half-precision
+    logits are upcast to float32 (the loss is returned in float32); the
     targets become int64; an active autocast region is switched off for the loss math so
     that reductions and matrix products stay in float32. Gradients flow back to the
     original (half-precision) logits in their own dtype.
@@ -70,6 +86,7 @@ def full_precision(compute):
 
     @functools.wraps(compute)
     def wrapper(logits, target, sample_weight=None, **kwargs):
+        _check_same_device(logits, target, sample_weight, kwargs["caller"])
         if logits.dtype in _HALF:
             logits = logits.float()
         with no_autocast(logits.device.type):
@@ -249,7 +266,7 @@ class _WeightedLoss(nn.Module):
     def extra_repr(self):
         parts = [f"{name}={getattr(self, name)!r}" for name in self._hyper_parameters]
         if self.weight is not None:
-            shown = self.weight.tolist() if self.weight.numel() <= 10 else "..."
-            parts.append(f"weight={shown!r}")
+            k = self.weight.numel()
+            parts.append(f"weight={self.weight.tolist()!r}" if k <= 10 else f"weight=<{k} values>")
         parts.append(f"reduction={self.reduction!r}")
         return ", ".join(parts)

@@ -39,27 +39,52 @@ def _exp_floor(dtype, n_classes):
     return math.log(torch.finfo(dtype).tiny) + 1.0 + math.log(n_classes)
 
 
+def _narrow(logits, shift, scale, floor):
+    """Whether no scaled logit can fall ``-floor`` below its row maximum (CPU only: reads
+    two scalars, a host synchronisation on other devices)."""
+    if logits.numel() == 0:
+        return True
+    low, high = torch.aminmax(logits)
+    spread = scale * (high - low) + (shift.max() if shift.numel() else 0.0)
+    return bool(spread < -floor)
+
+
 class _MarginLogits(torch.autograd.Function):
-    """``a = s (z - max_c z) - shift_i e_{y_i}``, floored on CPU; backward is identity.
+    """``a = s (z - max_c z) - shift_i e_{y_i}`` (floored on CPU); backward is identity.
 
     The factor ``s`` of the true Jacobian is applied to the per-sample upstream gradient
-    by :class:`_ScaleGrad` instead (an N-vector, not an N x K pass). Terms clamped at the
-    floor weigh less than ``tiny`` in the softmax; their gradient passes straight through.
-    Private to :func:`margin_cross_entropy`, where the two are used together.
+    by :class:`_ScaleGrad` instead (an N-vector, not an N x K pass), so this piece is
+    only correct inside :func:`margin_cross_entropy` and is once-differentiable.
+
+    On CPU, entries more than ``-log(tiny)`` below the row maximum weigh less than the
+    smallest float in the softmax and send torch's ``exp`` to a slow path. When the
+    batch's logit range times the scale allows that (not for cosine logits in [-1, 1] at
+    the default scale), such entries are floored, and their gradient passes straight
+    through (its true value is below tiny). The target entry also enters the loss
+    linearly (``-a_y``), so the second output is the per-sample correction
+    ``floor(a_y) - a_y`` that restores it exactly.
     """
 
     @staticmethod
     def forward(ctx, logits, target, shift, scale):
-        if logits.device.type != "cpu":  # GPUs have no slow path for exp underflow
-            adjusted = logits * scale
-            return adjusted.scatter_add_(1, target.unsqueeze(1), -shift.unsqueeze(1))
-        row_max = logits.amax(1, keepdim=True)
-        adjusted = torch.add(row_max * -scale, logits, alpha=scale)
-        adjusted.scatter_add_(1, target.unsqueeze(1), -shift.unsqueeze(1))
-        return adjusted.clamp_min_(_exp_floor(logits.dtype, logits.shape[1]))
+        column = target.unsqueeze(1)
+        floor = _exp_floor(logits.dtype, logits.shape[1])
+        if logits.device.type != "cpu" or _narrow(logits, shift, scale, floor):
+            # GPUs have no slow path for exp underflow; on CPU nothing can underflow here
+            adjusted = (logits * scale).scatter_add_(1, column, -shift.unsqueeze(1))
+            correction = logits.new_zeros(logits.shape[0])
+        else:
+            row_max = logits.amax(1, keepdim=True)
+            adjusted = torch.add(row_max * -scale, logits, alpha=scale)
+            adjusted.scatter_add_(1, column, -shift.unsqueeze(1))
+            correction = adjusted.gather(1, column).squeeze(1).neg_().add_(floor).clamp_min_(0)
+            adjusted.clamp_min_(floor)
+        ctx.mark_non_differentiable(correction)
+        return adjusted, correction
 
     @staticmethod
-    def backward(ctx, grad):
+    @once_differentiable
+    def backward(ctx, grad, grad_correction):
         return grad, None, None, None
 
 
@@ -80,9 +105,10 @@ def margin_cross_entropy(logits, target, shift, scale):
     """Per-sample ``CE(scale * logits - shift_i e_{y_i}, target)`` (LDAM's logits).
 
     ``F.cross_entropy`` on the adjusted logits, with the scale moved from an
-    :math:`N \times K` backward pass to the per-sample gradient, and logits far below the
-    row maximum floored so that the softmax never meets subnormal numbers (a scale of 30
-    turns an ordinary logit range of 3 into 90, where torch's CPU ``exp`` is slow).
+    :math:`N \\times K` backward pass to the per-sample gradient, and, on CPU, softmax
+    terms far below the row maximum floored so that ``exp`` never meets subnormal
+    numbers (a scale of 30 turns an ordinary logit range of 3 into 90, where torch's CPU
+    ``exp`` is many times slower). Once-differentiable.
 
     Parameters
     ----------
@@ -97,8 +123,8 @@ def margin_cross_entropy(logits, target, shift, scale):
     -------
     loss : Tensor of shape (N,)
     """
-    adjusted = _MarginLogits.apply(logits, target, shift, scale)
-    loss = F.cross_entropy(adjusted, target, reduction="none")
+    adjusted, correction = _MarginLogits.apply(logits, target, shift, scale)
+    loss = F.cross_entropy(adjusted, target, reduction="none") + correction
     return _ScaleGrad.apply(loss, scale) if scale != 1 else loss
 
 
