@@ -6,8 +6,9 @@ The classifiers take ``class_weight``, per-sample weights in
 ``GridSearchCV`` and cross-validation.
 """
 
+from ._training import NonFiniteLossError
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
-from .classifier import NonFiniteLossError, WeightedNeuralNetClassifier
+from .classifier import WeightedNeuralNetClassifier
 from .mlp import WeightedMLPClassifier
 
 __version__ = "0.1.0.dev0"

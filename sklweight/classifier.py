@@ -3,60 +3,45 @@ the validation split and the batching."""
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 import torch
-from sklearn.utils import check_random_state
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_device, to_numpy
-from torch.nn.parameter import is_lazy
 
 from ._callbacks import LabelEpochScoring
+from ._criterion import is_sklweight_loss, resolve_criterion
 from ._data import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._fit_data import FitData, validate_fit_data, validate_predict_data
+from ._seeding import SeededFit
+from ._training import NonFiniteLossError, TrainingControlMixin
 from ._weighting import SAMPLE_WEIGHT_SAMPLER, plan_weights
 from .class_weight import ClassWeights
 from .class_weight._checks import weights_from_dict
 from .class_weight._strategies import STRATEGY_NAMES
 from .losses._reduction import NORMALIZATIONS, scale_batch_loss, weighted_reduce
-from .losses._registry import LOSSES, get_loss
+from .losses._registry import get_loss
 from .sampling import WeightedSampler
 from .utils._validation import (
     HasMethods,
     Integral,
     Interval,
-    InvalidParameterError,
     Options,
     Real,
     StrOptions,
     format_param_error,
-    skip_value_checks,
     validate_params,
 )
 
 __all__ = ["NonFiniteLossError", "WeightedNeuralNetClassifier"]
 
 
-class NonFiniteLossError(FloatingPointError):
-    """Raised when the training loss becomes NaN or infinite."""
-
-
-class _StopTraining(Exception):  # noqa: N818 (a signal, not an error)
-    """A callback asked to stop at the end of an epoch (skorch raises KeyboardInterrupt)."""
-
-
+# the values class_weight and sampler accept (sampler adds "sample_weight")
 _WEIGHT_SPEC = [None, StrOptions(set(STRATEGY_NAMES)), dict, callable, ClassWeights]
 
 
-def _is_sklweight_loss(criterion):
-    cls = criterion if isinstance(criterion, type) else type(criterion)
-    return issubclass(cls, tuple(LOSSES.values()))
-
-
-class WeightedNeuralNetClassifier(NeuralNetClassifier):
+class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     """skorch's ``NeuralNetClassifier`` with class weights, sample weights and samplers.
 
     Bring your own ``torch.nn.Module`` (it outputs logits). ``fit(X, y, sample_weight)``
@@ -197,36 +182,11 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
 
     def initialize_criterion(self):
         """Build the criterion: resolve names, pass class counts, ask torch losses for
-        per-sample values."""
-        criterion = self.criterion
-        if isinstance(criterion, str):
-            criterion = get_loss(criterion)
-        kwargs = self.get_params_for("criterion")
-        counts = getattr(self, "class_counts_", None)
-        if _is_sklweight_loss(criterion):
-            if getattr(criterion, "requires_class_counts", False) and counts is not None:
-                if "class_counts" not in kwargs:
-                    kwargs["class_counts"] = counts
-                if not isinstance(criterion, type):
-                    criterion, kwargs = type(criterion), {**_loss_params(criterion), **kwargs}
-            reduction = kwargs.get("reduction", getattr(criterion, "reduction", "mean"))
-            if reduction != "mean":
-                raise ValueError(
-                    format_param_error(
-                        "criterion__reduction", self._public_name, "'mean'", reduction,
-                        "The classifier reduces batches itself; choose the convention with "
-                        "weight_normalization='global' | 'batch' | 'none'.",
-                    )
-                )
-            self._criterion_mode = "sklweight"
-        elif isinstance(criterion, type) and "reduction" in inspect.signature(criterion).parameters:
-            kwargs.setdefault("reduction", "none")
-            self._criterion_mode = "per_sample" if kwargs["reduction"] == "none" else "scalar"
-        else:
-            per_sample = getattr(criterion, "reduction", None) == "none"
-            self._criterion_mode = "per_sample" if per_sample else "scalar"
-        if kwargs:
-            _check_criterion_params(criterion, kwargs, self._public_name)
+        per-sample values (see ``sklweight/_criterion.py``)."""
+        criterion, kwargs, self._criterion_mode = resolve_criterion(
+            self.criterion, self.get_params_for("criterion"),
+            getattr(self, "class_counts_", None), caller=self._public_name,
+        )
         # also called again at fit with the class counts, outside skorch's device move
         self.criterion_ = to_device(self.initialized_instance(criterion, kwargs), self.device)
         return self
@@ -353,20 +313,9 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
                 f"module__out_features={n_classes})."
             )
 
-    def _raise_non_finite(self, loss):
-        # skorch's on_batch_begin has already opened this batch's history row
-        epoch = len(self.history)
-        batch = max(1, len(self.history[-1]["batches"])) if epoch else 1
-        raise NonFiniteLossError(
-            f"{self._public_name}: the training loss became {loss.item()} at epoch "
-            f"{epoch}, batch {batch}. Training stopped and the estimator is left "
-            f"unfitted. Try a lower learning rate (lr={self.lr!r}), scale the features "
-            "(e.g. StandardScaler), or check X for extreme values."
-        )
-
     def _get_predict_nonlinearity(self):
         if self.predict_nonlinearity == "auto" and (
-            _is_sklweight_loss(self.criterion_)
+            is_sklweight_loss(self.criterion_)
             or isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
         ):
             self.check_is_fitted()
@@ -430,41 +379,8 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
                 return self.partial_fit(X, X.y, _routing_method=routing, **fit_params)
         if not self.initialized_:
             self.initialize()
-        self.notify("on_train_begin", X=X, y=y)
-        self._snapshot = _state(self.module_)
-        try:
-            with skip_value_checks():
-                self.fit_loop(X, y, _routing_method=routing, **fit_params)
-        except _StopTraining:
-            pass
-        except KeyboardInterrupt:
-            if self._snapshot is not None:
-                self.module_.load_state_dict(self._snapshot)
-            self.notify("on_train_end", X=X, y=y)
-            raise
-        except NonFiniteLossError:
-            self.initialized_ = False
-            for name in ("module_", "optimizer_", "criterion_"):
-                self.__dict__.pop(name, None)
-            raise
-        finally:
-            self._snapshot = False
-        self.notify("on_train_end", X=X, y=y)
+        self.run_training(X, y, _routing_method=routing, **fit_params)
         return self
-
-    def notify(self, method_name, **cb_kwargs):
-        # skorch's EarlyStopping stops by raising KeyboardInterrupt at the end of an
-        # epoch; tell it apart from the user's Ctrl-C, which is re-raised.
-        if method_name != "on_epoch_end":
-            return super().notify(method_name, **cb_kwargs)
-        try:
-            return super().notify(method_name, **cb_kwargs)
-        except KeyboardInterrupt:
-            raise _StopTraining from None
-
-    def on_epoch_end(self, net, **kwargs):
-        if getattr(self, "_snapshot", False) is not False:
-            self._snapshot = _state(self.module_)
 
     def predict_proba(self, X):
         """Return class probabilities, columns ordered as ``classes_``.
@@ -518,42 +434,11 @@ class WeightedNeuralNetClassifier(NeuralNetClassifier):
         return data
 
     def _seeded(self, fresh):
-        return _Seeded(self, fresh)
+        return SeededFit(self, fresh)
 
 
 def _softmax(logits):
     return torch.softmax(logits, dim=-1)
-
-
-def _state(module):
-    """A copy of the module's weights (None while a lazy module is uninitialised)."""
-    state = module.state_dict()
-    if any(is_lazy(v) for v in state.values()):
-        return None
-    return {k: v.detach().clone() for k, v in state.items()}
-
-
-def _check_criterion_params(criterion, kwargs, caller):
-    """Name a ``criterion__<name>`` the loss does not take (a typo such as ``gama``)."""
-    cls = criterion if isinstance(criterion, type) else type(criterion)
-    try:
-        params = inspect.signature(cls).parameters
-    except (TypeError, ValueError):  # no introspectable signature: let the loss decide
-        return
-    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
-        return
-    unknown = [name for name in kwargs if name not in params]
-    if unknown:
-        valid = [f"criterion__{name}" for name in params]
-        raise InvalidParameterError(
-            f"{caller}: {cls.__name__} has no parameter {unknown[0]!r} (passed as "
-            f"criterion__{unknown[0]}). Its parameters are {valid}."
-        )
-
-
-def _loss_params(loss):
-    names = inspect.signature(type(loss)).parameters
-    return {name: getattr(loss, name) for name in names if hasattr(loss, name)}
 
 
 def _materialize(dataset, part):
@@ -562,33 +447,3 @@ def _materialize(dataset, part):
     if isinstance(part, torch.utils.data.Subset):
         return dataset.subset(np.asarray(part.indices))
     raise TypeError(f"Unsupported split result {type(part).__name__}.")
-
-
-class _Seeded:
-    """Seed a fit from ``random_state`` and restore the global RNG afterwards."""
-
-    def __init__(self, net, fresh):
-        self.net = net
-        self.fresh = fresh
-        self._fork = None
-
-    def __enter__(self):
-        seed = self.net.random_state
-        if not self.fresh:
-            return self
-        if seed is None:
-            self.net._generator = None
-            return self
-        devices = [torch.cuda.current_device()] if str(self.net.device).startswith("cuda") else []
-        self._fork = torch.random.fork_rng(devices=devices)
-        self._fork.__enter__()
-        seed = int(check_random_state(seed).randint(2**31 - 1))
-        torch.manual_seed(seed)
-        self.net._generator = torch.Generator().manual_seed(seed + 1)
-        return self
-
-    def __exit__(self, *exc):
-        if self._fork is not None:
-            self._fork.__exit__(*exc)
-        return False
-

@@ -72,7 +72,7 @@ class _MarginLogits(torch.autograd.Function):
         if logits.device.type != "cpu" or _narrow(logits, shift, scale, floor):
             # GPUs have no slow path for exp underflow; on CPU nothing can underflow here
             adjusted = (logits * scale).scatter_add_(1, column, -shift.unsqueeze(1))
-            correction = logits.new_zeros(logits.shape[0])
+            return adjusted, None
         else:
             row_max = logits.amax(1, keepdim=True)
             adjusted = torch.add(row_max * -scale, logits, alpha=scale)
@@ -124,7 +124,9 @@ def margin_cross_entropy(logits, target, shift, scale):
     loss : Tensor of shape (N,)
     """
     adjusted, correction = _MarginLogits.apply(logits, target, shift, scale)
-    loss = F.cross_entropy(adjusted, target, reduction="none") + correction
+    loss = F.cross_entropy(adjusted, target, reduction="none")
+    if correction is not None:
+        loss = loss + correction
     return _ScaleGrad.apply(loss, scale) if scale != 1 else loss
 
 

@@ -1,0 +1,44 @@
+"""Seeding a fit from ``random_state`` without touching the global torch RNG."""
+
+from __future__ import annotations
+
+import torch
+from sklearn.utils import check_random_state
+
+__all__ = ["SeededFit"]
+
+
+class SeededFit:
+    """Seed a fresh fit from ``net.random_state`` and restore the global RNG afterwards.
+
+    The torch global RNG (module initialisation, dropout) is forked and seeded for the
+    duration of the fit; ``net._generator`` (shuffling, sampling) is a separate generator
+    seeded from the same value. ``random_state=None`` leaves everything to the global
+    RNG. Continued fits (``warm_start``, ``partial_fit``) keep the generator they have.
+    """
+
+    def __init__(self, net, fresh):
+        self.net = net
+        self.fresh = fresh
+        self._fork = None
+
+    def __enter__(self):
+        seed = self.net.random_state
+        if not self.fresh:
+            return self
+        if seed is None:
+            self.net._generator = None
+            return self
+        devices = [torch.cuda.current_device()] if str(self.net.device).startswith("cuda") else []
+        self._fork = torch.random.fork_rng(devices=devices)
+        self._fork.__enter__()
+        seed = int(check_random_state(seed).randint(2**31 - 1))
+        torch.manual_seed(seed)
+        self.net._generator = torch.Generator().manual_seed(seed + 1)
+        return self
+
+    def __exit__(self, *exc):
+        if self._fork is not None:
+            self._fork.__exit__(*exc)
+        return False
+

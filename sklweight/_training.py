@@ -1,0 +1,85 @@
+"""How a fit ends: normally, by early stopping, by Ctrl-C, or on a non-finite loss.
+
+* skorch's ``EarlyStopping`` stops by raising ``KeyboardInterrupt`` at the end of an
+  epoch, and skorch swallows every ``KeyboardInterrupt``; here a callback's stop ends the
+  fit normally while the user's Ctrl-C restores the weights of the last finished epoch,
+  leaves the estimator usable and is re-raised (a script or a grid search stops).
+* A NaN or infinite training loss stops training with :class:`NonFiniteLossError`,
+  naming the epoch and batch, and leaves the estimator unfitted.
+"""
+
+from __future__ import annotations
+
+from torch.nn.parameter import is_lazy
+
+from .utils._validation import skip_value_checks
+
+__all__ = ["NonFiniteLossError", "TrainingControlMixin"]
+
+
+class NonFiniteLossError(FloatingPointError):
+    """Raised when the training loss becomes NaN or infinite."""
+
+
+class _StopTraining(Exception):  # noqa: N818 (a signal, not an error)
+    """A callback asked to stop at the end of an epoch (skorch raises KeyboardInterrupt)."""
+
+
+class TrainingControlMixin:
+    """Fit-loop control for a skorch net (mixed in before ``NeuralNet``)."""
+
+    def run_training(self, X, y=None, **fit_params):
+        """Run skorch's ``fit_loop`` with the stop, interrupt and NaN handling above."""
+        self.notify("on_train_begin", X=X, y=y)
+        self._snapshot = _state(self.module_)
+        try:
+            with skip_value_checks():
+                self.fit_loop(X, y, **fit_params)
+        except _StopTraining:
+            pass
+        except KeyboardInterrupt:
+            if self._snapshot is not None:
+                self.module_.load_state_dict(self._snapshot)
+            self.notify("on_train_end", X=X, y=y)
+            raise
+        except NonFiniteLossError:
+            self.initialized_ = False
+            for name in ("module_", "optimizer_", "criterion_"):
+                self.__dict__.pop(name, None)
+            raise
+        finally:
+            self._snapshot = False
+        self.notify("on_train_end", X=X, y=y)
+
+    def notify(self, method_name, **cb_kwargs):
+        # skorch's EarlyStopping stops by raising KeyboardInterrupt at the end of an
+        # epoch; tell it apart from the user's Ctrl-C, which is re-raised.
+        if method_name != "on_epoch_end":
+            return super().notify(method_name, **cb_kwargs)
+        try:
+            return super().notify(method_name, **cb_kwargs)
+        except KeyboardInterrupt:
+            raise _StopTraining from None
+
+    def on_epoch_end(self, net, **kwargs):
+        if getattr(self, "_snapshot", False) is not False:
+            self._snapshot = _state(self.module_)
+
+    def _raise_non_finite(self, loss):
+        # skorch's on_batch_begin has already opened this batch's history row
+        epoch = len(self.history)
+        batch = max(1, len(self.history[-1]["batches"])) if epoch else 1
+        raise NonFiniteLossError(
+            f"{self._public_name}: the training loss became {loss.item()} at epoch "
+            f"{epoch}, batch {batch}. Training stopped and the estimator is left "
+            f"unfitted. Try a lower learning rate (lr={self.lr!r}), scale the features "
+            "(e.g. StandardScaler), or check X for extreme values."
+        )
+
+
+def _state(module):
+    """A copy of the module's weights (None while a lazy module is uninitialised)."""
+    state = module.state_dict()
+    if any(is_lazy(v) for v in state.values()):
+        return None
+    return {k: v.detach().clone() for k, v in state.items()}
