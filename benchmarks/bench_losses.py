@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/bench_losses.py [--device cpu|cuda] [--rounds N] [--n-samples N]
+    python benchmarks/bench_losses.py [--device cpu|cuda] [--rounds N] [--threads T]
+                                      [--n-samples N] [--skip-value-checks]
 
 Method (see ``benchmarks/README.md``): for each logits shape the data are made once with a
 fixed seed; every timed function runs a few warm-up calls; then each round runs every
@@ -42,7 +43,7 @@ BARS = {"soft_f1": 2.0, "soft_f1 +sample_weight": 2.0}
 DEFAULT_BAR = 1.5
 
 
-def _cases(n_classes, device, generator):
+def _cases(n_samples, n_classes, device, generator):
     """(name, callable(logits, target, sample_weight)) pairs; the reference comes first."""
     class_weight = torch.rand(n_classes, generator=generator).add_(0.5).to(device)
     # long-tailed class counts (ratio 100 between head and tail) for LA / LDAM
@@ -64,30 +65,42 @@ def _cases(n_classes, device, generator):
     cases.append(("cross_entropy +weight +sample_weight", lambda z, t, s: ce(z, t, s)))
     f1 = SoftF1Loss().to(device)
     cases.append(("soft_f1 +sample_weight", lambda z, t, s: f1(z, t, s)))
+    # LDAM's intended input: cosine logits in [-1, 1] (normalised features and weights)
+    cosine = torch.nn.functional.normalize(torch.randn(n_samples, n_classes, generator=generator))
+    cosine = cosine.mul_(n_classes**0.5).clamp_(-1, 1).to(device).requires_grad_(True)
+
+    def ldam_cosine(z, t, s, m=modules["ldam"]):
+        cosine.grad = None
+        return m(cosine, t)
+
+    cases.append(("ldam, cosine logits in [-1, 1]", ldam_cosine))
     return cases
 
 
-def _time_once(fn, logits, target, sample_weight, device):
+CLOCKS = {"wall": time.perf_counter, "cpu": time.process_time}
+
+
+def _time_once(fn, logits, target, sample_weight, device, clock=time.perf_counter):
     logits.grad = None
     if device.type == "cuda":
         torch.cuda.synchronize(device)
-    start = time.perf_counter()
+    start = clock()
     loss = fn(logits, target, sample_weight)
     loss.backward()
     if device.type == "cuda":
         torch.cuda.synchronize(device)
-    return time.perf_counter() - start
+    return clock() - start
 
 
-def bench_shape(n_samples, n_classes, device, rounds, warmup, seed):
+def bench_shape(n_samples, n_classes, device, rounds, warmup, seed, clock=time.perf_counter):
     generator = torch.Generator().manual_seed(seed)
     logits = (2 * torch.randn(n_samples, n_classes, generator=generator)).to(device)
     logits.requires_grad_(True)
     target = torch.randint(n_classes, (n_samples,), generator=generator).to(device)
     sample_weight = torch.rand(n_samples, generator=generator).to(device)
-    cases = _cases(n_classes, device, generator)
+    cases = _cases(n_samples, n_classes, device, generator)
     times = {name: [] for name, _ in cases}
-    for name, fn in cases:
+    for _name, fn in cases:
         for _ in range(warmup):
             _time_once(fn, logits, target, sample_weight, device)
     order = random.Random(seed)
@@ -95,7 +108,7 @@ def bench_shape(n_samples, n_classes, device, rounds, warmup, seed):
         shuffled = list(cases)
         order.shuffle(shuffled)
         for name, fn in shuffled:
-            times[name].append(_time_once(fn, logits, target, sample_weight, device))
+            times[name].append(_time_once(fn, logits, target, sample_weight, device, clock))
     return times
 
 
@@ -133,6 +146,14 @@ def main(argv=None):
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--n-samples", type=int, default=SHAPES[0][0])
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    parser.add_argument(
+        "--clock",
+        default="wall",
+        choices=tuple(CLOCKS),
+        help="wall: perf_counter (default); cpu: process CPU time, which a busy machine "
+        "inflates less (use with --threads 1 on CPU)",
+    )
     parser.add_argument(
         "--skip-value-checks",
         action="store_true",
@@ -143,9 +164,11 @@ def main(argv=None):
         print("CUDA requested but not available; nothing to do.")
         return 0
     device = torch.device(args.device)
+    if args.threads:
+        torch.set_num_threads(args.threads)
     print(
         f"torch {torch.__version__}, device {device}, threads {torch.get_num_threads()}, "
-        f"rounds {args.rounds} (+{args.warmup} warm-up), seed {args.seed}, "
+        f"rounds {args.rounds} (+{args.warmup} warm-up), seed {args.seed}, {args.clock} clock, "
         f"value checks {'off' if args.skip_value_checks else 'on'}"
     )
     context = skip_value_checks() if args.skip_value_checks else contextlib.nullcontext()
@@ -153,7 +176,9 @@ def main(argv=None):
     with context:
         for _, n_classes in SHAPES:
             shape = (args.n_samples, n_classes)
-            times = bench_shape(*shape, device, args.rounds, args.warmup, args.seed)
+            times = bench_shape(
+                *shape, device, args.rounds, args.warmup, args.seed, CLOCKS[args.clock]
+            )
             all_ok &= report(shape, times)
     print(
         f"\nbars: {DEFAULT_BAR}x cross-entropy for every loss, 2.0x for soft_f1 "

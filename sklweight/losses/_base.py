@@ -21,7 +21,7 @@ from ..utils._validation import (
     format_param_error,
     validate_params,
 )
-from ._docstring import SHARED, Substitution
+from ._docstring import SHARED, SHARED_METHOD, Substitution
 from ._reduction import REDUCTIONS
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "check_class_counts",
     "class_vector_like",
     "full_precision",
+    "missing_class_counts",
     "no_autocast",
 ]
 
@@ -241,6 +242,7 @@ class _WeightedLoss(nn.Module):
         self.reduction = reduction
         self.register_buffer("weight", as_class_vector(weight, "weight", caller))
 
+    @Substitution(**SHARED_METHOD)
     def forward(self, logits, target, sample_weight=None):
         """Compute the loss.
 

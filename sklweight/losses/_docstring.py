@@ -11,7 +11,7 @@ Each fragment is indented for a parameter list inside a class or function docstr
 
 from __future__ import annotations
 
-__all__ = ["SHARED", "Substitution"]
+__all__ = ["SHARED", "SHARED_METHOD", "Substitution"]
 
 
 class Substitution:
@@ -87,3 +87,14 @@ SHARED = {
     "class_counts": _CLASS_COUNTS,
     "checks": _CHECKS,
 }
+
+
+def _indent(text, spaces):
+    """Indent every line but the first by ``spaces`` more (the first follows the
+    placeholder's own indentation)."""
+    first, *rest = text.splitlines()
+    return "\n".join([first, *(" " * spaces + line if line else line for line in rest)])
+
+
+# the same fragments for a method's docstring (4 more spaces of indentation)
+SHARED_METHOD = {name: _indent(text, 4) for name, text in SHARED.items()}

@@ -5,16 +5,19 @@ allocation of a backward graph costs about as much as a fifth of a whole cross-e
 so the losses that would otherwise need several use these closed-form pieces, each on
 top of torch's fused ``log_softmax`` / ``cross_entropy`` kernels:
 
-* :func:`margin_cross_entropy` (LDAM): scaled, margin-shifted logits whose scale is
-  applied to the per-sample gradient instead of an :math:`N \\times K` backward pass;
+* :func:`margin_cross_entropy` (LDAM): the cross-entropy of scaled logits, whose scale
+  is applied to the per-sample gradient instead of an :math:`N \\times K` backward pass,
+  and whose target margin is a closed-form per-sample correction;
 * :func:`smoothed_cross_entropy` (label smoothing): the smoothed negative log-likelihood
   with a single gradient buffer;
 * :func:`soft_counts` (soft F1): weighted soft true positives and predicted mass with
   the closed-form softmax gradient, without the one-hot matrix, the outer product and the
   gathered-gradient buffer autograd would build.
 
-All are device-agnostic torch code (no host synchronisation, no numpy) and are checked
-against autograd references and with ``torch.autograd.gradcheck`` in the tests.
+All are device-agnostic torch code (no numpy, no host synchronisation on accelerators;
+on CPU the scaled cross-entropy reads the batch's logit range to decide whether it must
+floor far-off terms) and are checked against autograd references and with
+``torch.autograd.gradcheck`` in the tests.
 """
 
 from __future__ import annotations
@@ -27,65 +30,72 @@ from torch.autograd.function import once_differentiable
 
 from ._base import no_autocast
 
-__all__ = ["margin_cross_entropy", "smoothed_cross_entropy", "soft_counts"]
+__all__ = [
+    "margin_cross_entropy",
+    "scaled_cross_entropy",
+    "smoothed_cross_entropy",
+    "soft_counts",
+]
+
+
+_LOG_PROBA_FLOOR = -70.0
 
 
 def _exp_floor(dtype, n_classes):
-    """A logit floor (relative to the row maximum) whose log-probability stays normal.
+    """A logit floor, relative to the row maximum, that keeps every log-probability above
+    ``_LOG_PROBA_FLOOR`` (a log-probability is at least ``logit - max - log(K)``).
 
-    ``exp`` of anything below ``log(tiny)`` is subnormal or zero, and torch's CPU kernels
-    take a slow path there; a log-probability is at least ``logit - log(K)``.
+    torch's CPU ``exp`` (inside ``log_softmax`` and its backward) slows down near and
+    below ``log(tiny)`` (about -87 in float32); a term of ``exp(-70)`` is far below the
+    rounding error of any sum it enters (float32's epsilon is ``exp(-16)``, float64's
+    ``exp(-36)``).
     """
-    return math.log(torch.finfo(dtype).tiny) + 1.0 + math.log(n_classes)
+    return _LOG_PROBA_FLOOR + math.log(n_classes)
 
 
-def _narrow(logits, shift, scale, floor):
+def _narrow(logits, scale, floor):
     """Whether no scaled logit can fall ``-floor`` below its row maximum (CPU only: reads
     two scalars, a host synchronisation on other devices)."""
     if logits.numel() == 0:
         return True
     low, high = torch.aminmax(logits)
-    spread = scale * (high - low) + (shift.max() if shift.numel() else 0.0)
-    return bool(spread < -floor)
+    return bool(scale * (high - low) < -floor)
 
 
-class _MarginLogits(torch.autograd.Function):
-    """``a = s (z - max_c z) - shift_i e_{y_i}`` (floored on CPU); backward is identity.
+class _ScaledLogits(torch.autograd.Function):
+    """``a = s z`` (or ``s (z - max_c z)`` floored); backward is the identity.
 
     The factor ``s`` of the true Jacobian is applied to the per-sample upstream gradient
     by :class:`_ScaleGrad` instead (an N-vector, not an N x K pass), so this piece is
-    only correct inside :func:`margin_cross_entropy` and is once-differentiable.
+    only correct inside :func:`scaled_cross_entropy` and is once-differentiable.
 
-    On CPU, entries more than ``-log(tiny)`` below the row maximum weigh less than the
-    smallest float in the softmax and send torch's ``exp`` to a slow path. When the
-    batch's logit range times the scale allows that (not for cosine logits in [-1, 1] at
-    the default scale), such entries are floored, and their gradient passes straight
-    through (its true value is below tiny). The target entry also enters the loss
-    linearly (``-a_y``), so the second output is the per-sample correction
-    ``floor(a_y) - a_y`` that restores it exactly.
+    On CPU, softmax terms near or below ``exp(-87)`` (float32's ``tiny``) send torch's
+    ``exp`` to a slow path (many times slower). When the batch's logit range times the
+    scale allows such terms (not for cosine logits in [-1, 1] at LDAM's default scale),
+    entries more than ``70 - log(K)`` below their row maximum are floored there; they
+    weigh less than ``exp(-70)`` in the softmax, and their gradient (as small) passes
+    straight through. The target entry also enters the loss linearly (``-a_y``), so the
+    second output is the per-sample correction ``floor(a_y) - a_y`` that restores the
+    loss exactly (``None`` when nothing is floored).
     """
 
     @staticmethod
-    def forward(ctx, logits, target, shift, scale):
-        column = target.unsqueeze(1)
+    def forward(ctx, logits, target, scale):
         floor = _exp_floor(logits.dtype, logits.shape[1])
-        if logits.device.type != "cpu" or _narrow(logits, shift, scale, floor):
-            # GPUs have no slow path for exp underflow; on CPU nothing can underflow here
-            adjusted = (logits * scale).scatter_add_(1, column, -shift.unsqueeze(1))
-            return adjusted, None
-        else:
-            row_max = logits.amax(1, keepdim=True)
-            adjusted = torch.add(row_max * -scale, logits, alpha=scale)
-            adjusted.scatter_add_(1, column, -shift.unsqueeze(1))
-            correction = adjusted.gather(1, column).squeeze(1).neg_().add_(floor).clamp_min_(0)
-            adjusted.clamp_min_(floor)
+        if logits.device.type != "cpu" or _narrow(logits, scale, floor):
+            return logits * scale, None  # GPUs have no slow path for exp underflow
+        # shifted so that every row's maximum is 0: log_softmax is also faster on that
+        adjusted = torch.add(logits.amax(1, keepdim=True) * -scale, logits, alpha=scale)
+        target_logit = adjusted.gather(1, target.unsqueeze(1)).squeeze(1)
+        correction = target_logit.neg_().add_(floor).clamp_min_(0)
+        adjusted = adjusted.clamp_min_(floor)
         ctx.mark_non_differentiable(correction)
         return adjusted, correction
 
     @staticmethod
     @once_differentiable
     def backward(ctx, grad, grad_correction):
-        return grad, None, None, None
+        return grad, None, None
 
 
 class _ScaleGrad(torch.autograd.Function):
@@ -101,33 +111,63 @@ class _ScaleGrad(torch.autograd.Function):
         return grad * ctx.scale, None
 
 
-def margin_cross_entropy(logits, target, shift, scale):
-    """Per-sample ``CE(scale * logits - shift_i e_{y_i}, target)`` (LDAM's logits).
+def scaled_cross_entropy(logits, target, scale):
+    """Per-sample ``CE(scale * logits, target)``, exact value and gradient.
 
-    ``F.cross_entropy`` on the adjusted logits, with the scale moved from an
-    :math:`N \\times K` backward pass to the per-sample gradient, and, on CPU, softmax
-    terms far below the row maximum floored so that ``exp`` never meets subnormal
-    numbers (a scale of 30 turns an ordinary logit range of 3 into 90, where torch's CPU
-    ``exp`` is many times slower). Once-differentiable.
+    The scale costs one forward pass; its backward is a per-sample multiplication, and on
+    CPU the terms that would meet torch's slow ``exp`` path are floored (see
+    :class:`_ScaledLogits`). Once-differentiable.
+    """
+    if scale == 1:
+        return F.cross_entropy(logits, target, reduction="none")
+    adjusted, correction = _ScaledLogits.apply(logits, target, scale)
+    loss = F.cross_entropy(adjusted, target, reduction="none")
+    if correction is not None:
+        loss = loss + correction
+    return _ScaleGrad.apply(loss, scale)
+
+
+_MAX_EXP = 80.0  # expm1 of at most this stays finite in float32
+
+
+def margin_cross_entropy(logits, target, margin, scale, max_margin):
+    """Per-sample ``CE(scale * (logits - margin_i e_{y_i}), target)`` (LDAM).
+
+    Subtracting :math:`m` from the target logit only rescales the row's softmax: with
+    :math:`\\ell` the cross-entropy of ``scale * logits`` and
+    :math:`q = 1 - p_y = -\\mathrm{expm1}(-\\ell)`,
+
+    .. math::
+
+        \\ell_m = \\ell + \\log\\bigl(1 + q\\,(e^{s m} - 1)\\bigr),
+        \\qquad \\frac{\\partial \\ell_m}{\\partial \\ell} = \\frac{1}{1 - q + q e^{-s m}},
+
+    which is exactly the softmax of the margin-shifted logits (no cancellation: every
+    term is non-negative). The margin therefore costs N-vector operations, not a scatter
+    into an N x K copy. Beyond ``scale * max_margin > 80`` (where ``expm1`` could
+    overflow float32) the shifted logits are built explicitly.
 
     Parameters
     ----------
     logits : Tensor of shape (N, K)
     target : int64 Tensor of shape (N,)
-    shift : Tensor of shape (N,)
-        Subtracted from each row's target column after scaling (a constant).
+    margin : Tensor of shape (N,)
+        Non-negative margin of each row's target class (a constant).
     scale : float
         Positive.
+    max_margin : float
+        An upper bound of ``margin`` (decides the formula without reading the tensor).
 
     Returns
     -------
     loss : Tensor of shape (N,)
     """
-    adjusted, correction = _MarginLogits.apply(logits, target, shift, scale)
-    loss = F.cross_entropy(adjusted, target, reduction="none")
-    if correction is not None:
-        loss = loss + correction
-    return _ScaleGrad.apply(loss, scale) if scale != 1 else loss
+    if scale * max_margin > _MAX_EXP:
+        shift = (scale * margin).unsqueeze(1)
+        adjusted = (logits * scale).scatter_add(1, target.unsqueeze(1), -shift)
+        return F.cross_entropy(adjusted, target, reduction="none")
+    ce = scaled_cross_entropy(logits, target, scale)
+    return ce + torch.log1p(-torch.expm1(-ce) * torch.expm1(scale * margin))
 
 
 class _SmoothedNLL(torch.autograd.Function):

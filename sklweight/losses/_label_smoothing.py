@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from numbers import Real
 
+import torch.nn.functional as F
+
 from ..utils._validation import Interval, check_loss_inputs, format_param_error, validate_params
 from ._base import (
     BASE_CONSTRAINTS,
@@ -44,8 +46,11 @@ def _label_smoothing_loss(logits, target, sample_weight, *, smoothing, weight, r
             )
         )
     # eps on the other K-1 classes = torch's label_smoothing=eps*K/(K-1) spread on all K.
-    torch_smoothing = min(smoothing * n_classes / (n_classes - 1), 1.0) if smoothing else 0.0
-    loss = smoothed_cross_entropy(logits, target, torch_smoothing)
+    if smoothing:
+        torch_smoothing = min(smoothing * n_classes / (n_classes - 1), 1.0)
+        loss = smoothed_cross_entropy(logits, target, torch_smoothing)
+    else:
+        loss = F.cross_entropy(logits, target, reduction="none")
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 

@@ -46,13 +46,15 @@ def _margins(counts, max_margin):
 
 
 @full_precision
-def _ldam_loss(logits, target, sample_weight, *, margins, scale, weight, reduction, caller):
+def _ldam_loss(
+    logits, target, sample_weight, *, margins, max_margin, scale, weight, reduction, caller
+):
     if margins is None:
         raise missing_class_counts(caller)
     margins = class_vector_like(margins, "class_counts", logits, caller)
     weight = class_vector_like(weight, "weight", logits, caller)
-    # s * (z - m_y e_y): the margin is subtracted at the target column only (no one-hot)
-    loss = margin_cross_entropy(logits, target, scale * margins[target], scale)
+    # CE(s * (z - m_y e_y)) with the margin as a per-sample correction (no one-hot)
+    loss = margin_cross_entropy(logits, target, margins[target], scale, max_margin)
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
@@ -117,6 +119,7 @@ def ldam_loss(
         target,
         sample_weight,
         margins=None if counts is None else _margins(counts, max_margin),
+        max_margin=max_margin,
         scale=scale,
         weight=as_class_vector(weight, "weight", caller, copy=False),
         reduction=reduction,
@@ -201,6 +204,7 @@ class LDAMLoss(_WeightedLoss):
             target,
             sample_weight,
             margins=self.margins,
+            max_margin=self.max_margin,
             scale=self.scale,
             weight=self.weight,
             reduction=self.reduction,

@@ -18,7 +18,10 @@ def _calls(spec):
     """Both public entry points: the Module and the function (named as in messages)."""
     return [
         (spec.cls.__name__, lambda z, t, s=None, **kw: spec.module(K, **kw)(z, t, s)),
-        (spec.function.__name__, lambda z, t, s=None, **kw: spec.function(z, t, s, **spec.kwargs(K, **kw))),
+        (
+            spec.function.__name__,
+            lambda z, t, s=None, **kw: spec.function(z, t, s, **spec.kwargs(K, **kw)),
+        ),
     ]
 
 
@@ -28,7 +31,7 @@ def _batch():
 
 
 BAD_TENSORS = {
-    "1-D logits": (lambda z, t, s: (z[:, 0], t, s), r"'logits'.*2-D tensor.*Got a tensor of shape \(6,\)"),
+    "1-D logits": (lambda z, t, s: (z[:, 0], t, s), r"'logits'.*2-D tensor.*shape \(6,\)"),
     "integer logits": (lambda z, t, s: (z.long(), t, s), r"'logits'.*floating-point.*torch.int64"),
     "short target": (lambda z, t, s: (z, t[:4], s), r"'target'.*length 6.*shape \(4,\)"),
     "2-D target": (lambda z, t, s: (z, t[:, None], s), r"'target'.*shape \(6, 1\)"),
@@ -100,3 +103,15 @@ def test_unknown_reduction(spec, reduction):
         spec.module(K, reduction=reduction)
     with pytest.raises(ValueError, match="'reduction'"):
         spec.call_function(*_batch(), reduction=reduction)
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("name", ["target", "sample_weight"])
+def test_tensors_on_another_device(spec, name):
+    logits, target, sample_weight = _batch()
+    moved = {"target": target, "sample_weight": sample_weight}
+    moved[name] = moved[name].to("meta")  # any device other than the logits' one
+    with skip_value_checks():  # value checks would read the meta tensor first
+        for _caller, call in _calls(spec):
+            with pytest.raises(ValueError, match=rf"'{name}'.*device of logits \(cpu\).*meta"):
+                call(logits, moved["target"], moved["sample_weight"])

@@ -71,7 +71,8 @@ def test_output_shapes_and_dtypes(spec):
 def test_scaling_weights_leaves_mean_unchanged(spec, batch, factor):
     logits, target, sample_weight = make_batch(*batch)
     module = spec.module(batch[1])
-    assert_close(module(logits, target, factor * sample_weight), module(logits, target, sample_weight))
+    scaled = module(logits, target, factor * sample_weight)
+    assert_close(scaled, module(logits, target, sample_weight))
     if spec.decomposable:  # and "sum" scales with them
         total = spec.module(batch[1], reduction="sum")
         assert_close(
@@ -125,7 +126,7 @@ def test_integer_weight_equals_repeated_row(spec, batch, data):
         repeated = (logits.repeat_interleave(repeats, 0), target.repeat_interleave(repeats))
         assert_close(module(logits, target, weight), module(*repeated))
         grad = grad_of(lambda z, m=module: m(z, target, weight), logits)
-        grad_rep = grad_of(lambda z, m=module: m(z, repeated[1]), repeated[0])
+        grad_rep = grad_of(lambda z, m=module, t=repeated[1]: m(z, t), repeated[0])
         rows = torch.arange(n).repeat_interleave(repeats)
         summed = torch.zeros_like(grad).index_add_(0, rows, grad_rep)
         assert_close(grad, summed)
@@ -136,9 +137,12 @@ def test_class_weight_equals_sample_weight_of_its_class(spec):
     logits, target, sample_weight = make_batch(n=14, k=4, seed=3)
     weight = torch.tensor(class_weight_for(4), dtype=logits.dtype)
     for reduction in spec.reductions:
-        with_class = spec.module(4, weight=weight, reduction=reduction)(logits, target, sample_weight)
-        as_sample = spec.module(4, reduction=reduction)(logits, target, sample_weight * weight[target])
-        assert_close(with_class, as_sample)
+        with_class = spec.module(4, weight=weight, reduction=reduction)
+        as_sample = spec.module(4, reduction=reduction)
+        assert_close(
+            with_class(logits, target, sample_weight),
+            as_sample(logits, target, sample_weight * weight[target]),
+        )
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
@@ -257,7 +261,8 @@ def test_cuda_matches_cpu(spec):
     loss.backward()
     assert loss.device.type == "cuda" and torch.isfinite(z.grad).all()
     torch.testing.assert_close(loss.cpu(), expected, rtol=1e-4, atol=1e-5)
-    function = spec.call_function(z, target.cuda(), sample_weight.cuda(), weight=class_weight_for(5))
+    weight = class_weight_for(5)
+    function = spec.call_function(z, target.cuda(), sample_weight.cuda(), weight=weight)
     torch.testing.assert_close(function, loss)
 
 
@@ -286,3 +291,6 @@ def test_public_names():
         if callable(obj) and not isinstance(obj, dict):
             assert obj.__doc__ and "Examples" in obj.__doc__, name
             assert "%(" not in obj.__doc__, name
+            if isinstance(obj, type):
+                assert "sample_weight : Tensor" in obj.forward.__doc__, name
+                assert "%(" not in obj.forward.__doc__, name
