@@ -60,26 +60,12 @@ def no_autocast(device_type):
     return contextlib.nullcontext()
 
 
-def _check_same_device(logits, target, sample_weight, caller):
-    for name, tensor in (("target", target), ("sample_weight", sample_weight)):
-        if tensor is not None and tensor.device != logits.device:
-            raise ValueError(
-                format_param_error(
-                    name,
-                    caller,
-                    f"on the device of logits ({logits.device})",
-                    f"a tensor on {tensor.device}",
-                    f"Move it with {name}.to(logits.device).",
-                )
-            )
-
-
 def full_precision(compute):
     """Run a private loss computation in at least float32, outside autocast.
 
-    Checks that ``target`` and ``sample_weight`` are on the device of ``logits`` (the
-    per-class vectors are moved there by :func:`class_vector_like`). Half-precision
-    logits are upcast to float32 (the loss is returned in float32); the
+    The inputs were checked by ``check_loss_inputs`` (shapes, devices, values); the
+    per-class vectors are moved to the logits' device by :func:`class_vector_like`.
+    Half-precision logits are upcast to float32 (the loss is returned in float32); the
     targets become int64; an active autocast region is switched off for the loss math so
     that reductions and matrix products stay in float32. Gradients flow back to the
     original (half-precision) logits in their own dtype.
@@ -87,7 +73,6 @@ def full_precision(compute):
 
     @functools.wraps(compute)
     def wrapper(logits, target, sample_weight=None, **kwargs):
-        _check_same_device(logits, target, sample_weight, kwargs["caller"])
         if logits.dtype in _HALF:
             logits = logits.float()
         with no_autocast(logits.device.type):

@@ -230,8 +230,8 @@ def check_loss_inputs(logits, target, sample_weight=None, *, caller):
     Raises
     ------
     ValueError
-        On any shape or dtype mismatch, and (unless :func:`skip_value_checks` is active)
-        on targets out of range and negative or non-finite weights.
+        On any shape, dtype or device mismatch, and (unless :func:`skip_value_checks` is
+        active) on targets out of range and negative or non-finite weights.
     """
     if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
         got = _got(logits)
@@ -269,9 +269,18 @@ def check_loss_inputs(logits, target, sample_weight=None, *, caller):
             raise ValueError(
                 format_param_error("sample_weight", caller, f"a 1-D tensor of length {n}", got)
             )
-    if _SKIP_VALUE_CHECKS.get() or n == 0:
+    for name, tensor in (("target", target), ("sample_weight", sample_weight)):
+        if tensor is not None and tensor.device != logits.device:
+            raise ValueError(
+                format_param_error(
+                    name, caller, f"on the device of logits ({logits.device})",
+                    Described(f"a tensor on {tensor.device}"),
+                    f"Move it with {name}.to(logits.device).",
+                )
+            )
+    if _SKIP_VALUE_CHECKS.get() or n == 0 or logits.device.type == "meta":
         return
-    low, high = int(target.min()), int(target.max())
+    low, high = (int(v) for v in torch.aminmax(target))
     if low < 0 or high >= k:
         bad = low if low < 0 else high
         raise ValueError(
