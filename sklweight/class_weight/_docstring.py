@@ -1,12 +1,13 @@
 """Docstring fragments shared by the class-weight functions, ``ClassWeights`` and the sampler.
 
-Each fragment is written once here and substituted where a docstring line consists of the
+Each fragment is written once here and substituted by
+:class:`sklweight.utils._docstring.Substitution` where a docstring line consists of the
 marker ``%(name)s`` alone; the fragment is re-indented to the marker's indentation.
 """
 
 from __future__ import annotations
 
-import textwrap
+from ..utils._docstring import Substitution
 
 __all__ = ["DOC_FRAGMENTS", "fill_doc"]
 
@@ -45,29 +46,5 @@ strategy : str, dict or callable, default="balanced"
 }
 
 
-def fill_doc(obj):
-    """Substitute the shared fragments into ``obj.__doc__`` and return ``obj``.
-
-    Parameters
-    ----------
-    obj : function or class
-        Object whose docstring contains lines ``%(name)s`` naming keys of
-        :data:`DOC_FRAGMENTS`.
-
-    Returns
-    -------
-    obj : function or class
-        The same object, its docstring filled in.
-    """
-    if not obj.__doc__:
-        return obj
-    lines = []
-    for line in obj.__doc__.splitlines():
-        stripped = line.strip()
-        if stripped.startswith("%(") and stripped.endswith(")s"):
-            indent = line[: len(line) - len(line.lstrip())]
-            lines.append(textwrap.indent(DOC_FRAGMENTS[stripped[2:-2]], indent))
-        else:
-            lines.append(line)
-    obj.__doc__ = "\n".join(lines)
-    return obj
+# the decorator the class-weight functions, ClassWeights and the sampler use
+fill_doc = Substitution(**DOC_FRAGMENTS)

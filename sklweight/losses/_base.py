@@ -21,7 +21,7 @@ from ..utils._validation import (
     format_param_error,
     validate_params,
 )
-from ._docstring import SHARED, SHARED_METHOD, Substitution
+from ._docstring import SHARED, Substitution
 from ._reduction import REDUCTIONS
 
 __all__ = [
@@ -227,7 +227,7 @@ class _WeightedLoss(nn.Module):
         self.reduction = reduction
         self.register_buffer("weight", as_class_vector(weight, "weight", caller))
 
-    @Substitution(**SHARED_METHOD)
+    @Substitution(**SHARED)
     def forward(self, logits, target, sample_weight=None):
         """Compute the loss.
 

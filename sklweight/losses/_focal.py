@@ -27,14 +27,14 @@ _CONSTRAINTS = {
 }
 
 _FOCAL_PARAMETERS = """gamma : float, default=2.0
-        Focusing parameter :math:`\\gamma \\ge 0`. ``gamma=0`` (with ``alpha=None``) is
-        exactly the cross-entropy; larger values down-weight well-classified rows.
-    alpha : float, array-like of shape (n_classes,) or None, default=None
-        Balancing factor :math:`\\alpha_t`, part of the per-sample loss (not of the
-        weights). ``None``: 1 for every class. A float in [0, 1]: on two classes it is
-        ``alpha`` for class 1 and ``1 - alpha`` for class 0 (Lin et al.; torchvision's
-        convention), on more classes the same ``alpha`` for every class (Keras'
-        convention). An array-like: one non-negative factor per class."""
+    Focusing parameter :math:`\\gamma \\ge 0`. ``gamma=0`` (with ``alpha=None``) is
+    exactly the cross-entropy; larger values down-weight well-classified rows.
+alpha : float, array-like of shape (n_classes,) or None, default=None
+    Balancing factor :math:`\\alpha_t`, part of the per-sample loss (not of the
+    weights). ``None``: 1 for every class. A float in [0, 1]: on two classes it is
+    ``alpha`` for class 1 and ``1 - alpha`` for class 0 (Lin et al.; torchvision's
+    convention), on more classes the same ``alpha`` for every class (Keras'
+    convention). An array-like: one non-negative factor per class."""
 
 
 def _alpha_t(alpha, target, logits, caller):

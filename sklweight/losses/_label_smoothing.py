@@ -23,10 +23,10 @@ __all__ = ["LabelSmoothingLoss", "label_smoothing_loss"]
 _CONSTRAINTS = {**BASE_CONSTRAINTS, "smoothing": [Interval(Real, 0, 1, closed="left")]}
 
 _SMOOTHING = """smoothing : float, default=0.1
-        Probability mass :math:`\\varepsilon` taken from the true class and spread evenly
-        over the other :math:`K - 1` classes. Valid for
-        :math:`0 \\le \\varepsilon \\le (K - 1) / K` (uniform targets at the top); a larger
-        value is a ``ValueError`` naming K when the loss is called."""
+    Probability mass :math:`\\varepsilon` taken from the true class and spread evenly
+    over the other :math:`K - 1` classes. Valid for
+    :math:`0 \\le \\varepsilon \\le (K - 1) / K` (uniform targets at the top); a larger
+    value is a ``ValueError`` naming K when the loss is called."""
 
 
 @full_precision

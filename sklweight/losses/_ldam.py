@@ -30,13 +30,13 @@ _CONSTRAINTS = {
 }
 
 _LDAM_PARAMETERS = """max_margin : float, default=0.5
-        Margin of the rarest class (:math:`C` in the paper); the other margins shrink
-        as :math:`n_c^{-1/4}`. Must be positive.
-    scale : float, default=30.0
-        Factor :math:`s` applied to the logits after the margin is subtracted. The paper
-        pairs it with a cosine (normalised) last layer, whose logits lie in [-1, 1]; with
-        an ordinary linear last layer a scale near 1 is usually the better choice.
-        Must be positive."""
+    Margin of the rarest class (:math:`C` in the paper); the other margins shrink
+    as :math:`n_c^{-1/4}`. Must be positive.
+scale : float, default=30.0
+    Factor :math:`s` applied to the logits after the margin is subtracted. The paper
+    pairs it with a cosine (normalised) last layer, whose logits lie in [-1, 1]; with
+    an ordinary linear last layer a scale near 1 is usually the better choice.
+    Must be positive."""
 
 
 def _margins(counts, max_margin):

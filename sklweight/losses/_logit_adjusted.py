@@ -29,8 +29,8 @@ _CONSTRAINTS = {
 }
 
 _TAU = """tau : float, default=1.0
-        Temperature :math:`\\tau \\ge 0` of the adjustment. ``tau=1`` is the balanced
-        softmax; ``tau=0`` is the plain cross-entropy."""
+    Temperature :math:`\\tau \\ge 0` of the adjustment. ``tau=1`` is the balanced
+    softmax; ``tau=0`` is the plain cross-entropy."""
 
 
 def _log_prior(counts):

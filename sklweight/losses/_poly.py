@@ -23,9 +23,9 @@ __all__ = ["PolyLoss", "poly_loss"]
 _CONSTRAINTS = {**BASE_CONSTRAINTS, "epsilon": [Interval(Real, -1, None, closed="left")]}
 
 _EPSILON = """epsilon : float, default=1.0
-        Coefficient :math:`\\epsilon_1 \\ge -1` of the first polynomial term. ``0`` is
-        the cross-entropy; :math:`\\epsilon_1 \\ge -1` keeps the loss decreasing in
-        :math:`p_t`."""
+    Coefficient :math:`\\epsilon_1 \\ge -1` of the first polynomial term. ``0`` is
+    the cross-entropy; :math:`\\epsilon_1 \\ge -1` keeps the loss decreasing in
+    :math:`p_t`."""
 
 
 @full_precision

@@ -27,17 +27,17 @@ __all__ = ["SoftF1Loss", "soft_f1_loss"]
 _CONSTRAINTS = {**BASE_CONSTRAINTS, "average": [StrOptions({"macro", "weighted", "micro"})]}
 
 _AVERAGE = """average : {"macro", "weighted", "micro"}, default="macro"
-        How the per-class soft F1 scores are combined, as in
-        :func:`sklearn.metrics.f1_score`: ``"macro"`` is their plain mean over the
-        classes present in the batch targets (with positive weight); ``"weighted"``
-        weights each class by its weighted count of target rows; ``"micro"`` pools the
-        counts (for single-label data, the weighted mean of :math:`p_t`)."""
+    How the per-class soft F1 scores are combined, as in
+    :func:`sklearn.metrics.f1_score`: ``"macro"`` is their plain mean over the
+    classes present in the batch targets (with positive weight); ``"weighted"``
+    weights each class by its weighted count of target rows; ``"micro"`` pools the
+    counts (for single-label data, the weighted mean of :math:`p_t`)."""
 
 _REDUCTION = """reduction : {"mean", "sum"}, default="mean"
-        Both return the same scalar :math:`1 - \\overline{F_1}`: the soft F1 is computed
-        from counts over the whole batch and does not decompose into per-sample
-        losses, so ``"none"`` is refused with a ``ValueError``. The weights act inside
-        the counts (an integer weight counts a row that many times)."""
+    Both return the same scalar :math:`1 - \\overline{F_1}`: the soft F1 is computed
+    from counts over the whole batch and does not decompose into per-sample
+    losses, so ``"none"`` is refused with a ``ValueError``. The weights act inside
+    the counts (an integer weight counts a row that many times)."""
 
 
 def _refuse_none(reduction, caller):
