@@ -3,20 +3,22 @@ the validation split and the batching."""
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring, PrintLog
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_device, to_numpy
 
-from ._callbacks import LabelEpochScoring
 from ._criterion import is_sklweight_loss, resolve_criterion
 from ._data import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._fit_data import FitData, validate_fit_data, validate_predict_data
 from ._seeding import SeededFit
 from ._training import NonFiniteLossError, TrainingControlMixin
 from ._weighting import SAMPLE_WEIGHT_SAMPLER, plan_weights
+from .callbacks import LabelEpochScoring
 from .class_weight import ClassWeights
 from .class_weight._checks import weights_from_dict
 from .class_weight._strategies import STRATEGY_NAMES
@@ -173,6 +175,24 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
             ("valid_acc", LabelEpochScoring("accuracy", name="valid_acc")),
             ("print_log", PrintLog()),
         ]
+
+    def initialize_callbacks(self):
+        super().initialize_callbacks()
+        labels = getattr(self, "classes_inferred_", None)
+        plain = [
+            name for name, cb in self.callbacks_
+            if type(cb) is EpochScoring and cb.use_caching is not False
+        ]
+        if plain and labels is not None and not np.array_equal(labels, np.arange(len(labels))):
+            warnings.warn(
+                f"{self._public_name}: skorch's EpochScoring callback(s) {plain} compare the "
+                "encoded targets 0..K-1 with predict()'s labels "
+                f"{np.asarray(labels).tolist()[:5]}...; use "
+                "sklweight.callbacks.LabelEpochScoring, which decodes them.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self
 
     def _check_weighting_params(self):
         params = {name: getattr(self, name) for name in self._parameter_constraints}

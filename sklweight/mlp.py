@@ -13,9 +13,9 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
-from ._callbacks import LabelEpochScoring
 from ._criterion_params import CriterionParamsMixin
 from ._mlp_module import ACTIVATIONS, MLPModule
+from .callbacks import LabelEpochScoring
 from .classifier import _WEIGHT_SPEC, WeightedNeuralNetClassifier
 from .losses._reduction import NORMALIZATIONS
 from .utils._validation import (

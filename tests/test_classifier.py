@@ -229,3 +229,22 @@ def test_output_width_mismatch_is_a_clear_error(data):
     X, y = data
     with pytest.raises(ValueError, match="outputs 2 values per row but y has 3 classes"):
         make_net(module__n_out=2).fit(X, y)
+
+
+def test_label_epoch_scoring_with_string_labels(data):
+    from sklweight.callbacks import LabelEpochScoring
+
+    X, y = data
+    labels = np.array(["x", "y", "z"])[y]
+    net = make_net(
+        max_epochs=10, callbacks=[LabelEpochScoring("f1_macro", name="f1")],
+    ).fit(X, labels)
+    assert 0.3 < net.history[-1]["f1"] <= 1
+
+
+def test_stock_epoch_scoring_with_string_labels_warns(data):
+    X, y = data
+    labels = np.array(["x", "y", "z"])[y]
+    net = make_net(callbacks=[EpochScoring("f1_macro", name="f1")])
+    with pytest.warns(UserWarning, match="LabelEpochScoring"), pytest.raises(ValueError):
+        net.fit(X, labels)

@@ -1,4 +1,10 @@
-"""skorch callbacks that know about encoded labels and weighted datasets."""
+"""skorch callbacks for sklweight's classifiers.
+
+The classifiers train on class indices but ``predict`` returns the user's labels. skorch's
+``EpochScoring`` compares the (encoded) targets it collected with ``predict``'s labels,
+which only agree when the labels are ``0..K-1``; :class:`LabelEpochScoring` decodes the
+targets first and works for labels of any type.
+"""
 
 from __future__ import annotations
 
@@ -29,6 +35,22 @@ class LabelEpochScoring(EpochScoring):
         Score the training rows instead of the validation rows.
     name : str or None, default=None
         Name of the score in ``net.history``.
+    **kwargs
+        Other :class:`skorch.callbacks.EpochScoring` parameters.
+
+    Examples
+    --------
+    >>> import numpy as np, torch
+    >>> from sklweight import WeightedNeuralNetClassifier
+    >>> from sklweight.callbacks import LabelEpochScoring
+    >>> X = np.random.RandomState(0).randn(100, 4).astype("float32")
+    >>> y = np.where(X[:, 0] > 0, "pos", "neg")
+    >>> net = WeightedNeuralNetClassifier(
+    ...     torch.nn.Linear, module__in_features=4, module__out_features=2,
+    ...     callbacks=[LabelEpochScoring("f1_macro", name="valid_f1")],
+    ...     max_epochs=3, verbose=0).fit(X, y)
+    >>> 0 <= net.history[-1, "valid_f1"] <= 1
+    True
     """
 
     def __init__(self, scoring, lower_is_better=False, on_train=False, name=None, **kwargs):
