@@ -114,6 +114,18 @@ class TensorDataset(torch.utils.data.Dataset):
             take(self.sampling_weight),
         )
 
+    def materialize(self, part):
+        """Return a split part (this dataset, or a ``torch.utils.data.Subset`` of it, as
+        skorch's ``ValidSplit`` returns) as a :class:`TensorDataset` of its own rows."""
+        if isinstance(part, TensorDataset):
+            return part
+        if isinstance(part, torch.utils.data.Subset) and part.dataset is self:
+            return self.subset(part.indices)
+        raise TypeError(
+            f"train_split returned {type(part).__name__}; expected this dataset or a "
+            "torch.utils.data.Subset of it."
+        )
+
     def to(self, device):
         """Return the dataset on ``device`` (the tensors move once, not per batch)."""
 

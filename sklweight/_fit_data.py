@@ -15,9 +15,11 @@ import torch
 from scipy.sparse import issparse
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import assert_all_finite, column_or_1d, validate_data
+from skorch.utils import is_dataset
 
 from ._data import TensorDataset
-from .utils._validation import check_sample_weight
+from .class_weight._checks import weights_from_dict
+from .utils._validation import Described, check_sample_weight, format_param_error
 
 __all__ = ["FitData", "encode_labels", "validate_fit_data", "validate_predict_data"]
 
@@ -130,6 +132,9 @@ def _check_X(estimator, X, reset):
 def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     """Validate ``fit`` inputs and return :class:`FitData` without zero-weight rows.
 
+    A torch ``Dataset`` (not ours) passes through untouched (skorch's path, no sample
+    weights); a ``class_weight`` or ``sampler`` dict must name exactly the classes.
+
     Parameters
     ----------
     estimator : WeightedNeuralNetClassifier
@@ -149,6 +154,16 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     data : FitData
     """
     caller = f"{estimator._public_name}.fit"
+    if is_dataset(X) and not isinstance(X, TensorDataset):
+        if sample_weight is not None:
+            raise ValueError(
+                format_param_error(
+                    "sample_weight", caller, "None when X is a torch Dataset",
+                    Described("an array"),
+                    "Pass arrays (or a dict of arrays) to use sample weights.",
+                )
+            )
+        return FitData(X, y, None, passthrough=True)
     if y is None:
         raise ValueError(
             f"{caller} requires y to be passed, but the target y is None. To train on a "
@@ -181,6 +196,10 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     if not keep.all():
         index = np.flatnonzero(keep)
         X, y_encoded, weights = _take(X, index), y_encoded[index], weights[index]
+    for name in ("class_weight", "sampler"):
+        value = getattr(estimator, name, None)
+        if isinstance(value, dict):
+            weights_from_dict(value, classes, caller=estimator._public_name, param=name)
     return FitData(X, y_encoded, weights)
 
 

@@ -8,13 +8,15 @@ targets first and works for labels of any type.
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from skorch.callbacks import EpochScoring
 from skorch.utils import to_numpy
 
 from ._data import TensorDataset
 
-__all__ = ["LabelEpochScoring"]
+__all__ = ["LabelEpochScoring", "warn_if_scoring_encoded_labels"]
 
 
 class LabelEpochScoring(EpochScoring):
@@ -68,3 +70,27 @@ class LabelEpochScoring(EpochScoring):
         if y_test is not None:
             y_test = np.asarray(net.classes_)[np.asarray(y_test, dtype=np.intp)]
         return super()._scoring(net, X_test, y_test)
+
+
+def warn_if_scoring_encoded_labels(net):
+    """Warn when skorch's own ``EpochScoring`` would compare encoded targets with labels.
+
+    Called by the classifiers when their callbacks are initialised; harmless when the
+    labels are ``0..K-1`` (encoding them changes nothing).
+    """
+    labels = getattr(net, "classes_inferred_", None)
+    if labels is None or np.array_equal(labels, np.arange(len(labels))):
+        return
+    plain = [
+        name for name, cb in net.callbacks_
+        if type(cb) is EpochScoring and cb.use_caching is not False
+    ]
+    if plain:
+        warnings.warn(
+            f"{net._public_name}: skorch's EpochScoring callback(s) {plain} compare the "
+            "encoded targets 0..K-1 with predict()'s labels "
+            f"{np.asarray(labels).tolist()[:5]}...; use "
+            "sklweight.callbacks.LabelEpochScoring, which decodes them.",
+            UserWarning,
+            stacklevel=3,
+        )

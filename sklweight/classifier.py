@@ -3,12 +3,10 @@ the validation split and the batching."""
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_device, to_numpy
 
@@ -18,9 +16,8 @@ from ._fit_data import FitData, validate_fit_data, validate_predict_data
 from ._seeding import SeededFit
 from ._training import NonFiniteLossError, TrainingControlMixin
 from ._weighting import SAMPLE_WEIGHT_SAMPLER, plan_weights
-from .callbacks import LabelEpochScoring
+from .callbacks import LabelEpochScoring, warn_if_scoring_encoded_labels
 from .class_weight import ClassWeights
-from .class_weight._checks import weights_from_dict
 from .class_weight._strategies import STRATEGY_NAMES
 from .losses._reduction import NORMALIZATIONS, scale_batch_loss, weighted_reduce
 from .losses._registry import get_loss
@@ -32,7 +29,6 @@ from .utils._validation import (
     Options,
     Real,
     StrOptions,
-    format_param_error,
     validate_params,
 )
 
@@ -178,20 +174,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
 
     def initialize_callbacks(self):
         super().initialize_callbacks()
-        labels = getattr(self, "classes_inferred_", None)
-        plain = [
-            name for name, cb in self.callbacks_
-            if type(cb) is EpochScoring and cb.use_caching is not False
-        ]
-        if plain and labels is not None and not np.array_equal(labels, np.arange(len(labels))):
-            warnings.warn(
-                f"{self._public_name}: skorch's EpochScoring callback(s) {plain} compare the "
-                "encoded targets 0..K-1 with predict()'s labels "
-                f"{np.asarray(labels).tolist()[:5]}...; use "
-                "sklweight.callbacks.LabelEpochScoring, which decodes them.",
-                UserWarning,
-                stacklevel=2,
-            )
+        warn_if_scoring_encoded_labels(self)
         return self
 
     def _check_weighting_params(self):
@@ -239,8 +222,8 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         dataset = self.get_dataset(X, y) if isinstance(X, FitData) else None
         if not isinstance(dataset, TensorDataset):
             return dataset_train, dataset_valid
-        train = _materialize(dataset, dataset_train)
-        valid = None if dataset_valid is None else _materialize(dataset, dataset_valid)
+        train = dataset.materialize( dataset_train)
+        valid = None if dataset_valid is None else dataset.materialize( dataset_valid)
         plan = plan_weights(
             to_numpy(train.y), to_numpy(train.sample_weight),
             None if valid is None else to_numpy(valid.y),
@@ -366,7 +349,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         fresh = not (self.warm_start and self.initialized_)
         self._check_weighting_params()
         with self._seeded(fresh):
-            data = self._validate_fit_inputs(X, y, sample_weight, reset=fresh)
+            data = validate_fit_data(self, X, y, sample_weight, reset=fresh)
             if fresh:
                 self.initialize()
             self.partial_fit(data, data.y, _routing_method="fit", **fit_params)
@@ -394,7 +377,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
             self._check_weighting_params()
             fresh = not self.initialized_
             with self._seeded(fresh):
-                X = self._validate_fit_inputs(
+                X = validate_fit_data(self,
                     X, y, sample_weight, reset=fresh, classes=classes)
                 return self.partial_fit(X, X.y, _routing_method=routing, **fit_params)
         if not self.initialized_:
@@ -433,37 +416,9 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         return np.asarray(self.classes_)[proba.argmax(axis=1)]
 
     # ------------------------------------------------------------------ helpers
-    def _validate_fit_inputs(self, X, y, sample_weight, *, reset, classes=None):
-        if is_dataset(X) and not isinstance(X, TensorDataset):
-            if sample_weight is not None:
-                raise ValueError(
-                    format_param_error(
-                        "sample_weight", f"{self._public_name}.fit", "None when X is a "
-                        "torch Dataset", "an array", "Pass arrays (or a dict of arrays) to "
-                        "use sample weights.",
-                    )
-                )
-            return FitData(X, y, None, passthrough=True)
-        data = validate_fit_data(self, X, y, sample_weight, reset=reset, classes=classes)
-        for name in ("class_weight", "sampler"):
-            value = getattr(self, name)
-            if isinstance(value, dict):
-                weights_from_dict(
-                    value, np.asarray(self.classes_), caller=self._public_name, param=name
-                )
-        return data
-
     def _seeded(self, fresh):
         return SeededFit(self, fresh)
 
 
 def _softmax(logits):
     return torch.softmax(logits, dim=-1)
-
-
-def _materialize(dataset, part):
-    if isinstance(part, TensorDataset):
-        return part
-    if isinstance(part, torch.utils.data.Subset):
-        return dataset.subset(np.asarray(part.indices))
-    raise TypeError(f"Unsupported split result {type(part).__name__}.")

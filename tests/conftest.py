@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from sklearn.datasets import load_iris, make_classification
+from sklearn.datasets import load_breast_cancer, load_iris, make_classification
 from sklearn.preprocessing import StandardScaler
 
 
@@ -28,3 +28,24 @@ def binary():
         n_samples=200, n_features=6, weights=[0.8, 0.2], random_state=1
     )
     return X.astype(np.float32), y
+
+
+@pytest.fixture(scope="session")
+def small_iris(iris):
+    """Iris, scaled, float32, every third row: 50 rows, 4 features, 3 classes."""
+    X, y = iris
+    return X[::3].astype(np.float32), y[::3].copy()
+
+
+@pytest.fixture(scope="session")
+def iris32(iris):
+    X, y = iris
+    return X.astype(np.float32), y
+
+
+@pytest.fixture(scope="session")
+def cancer():
+    """Unscaled binary data (the Pipeline's scaler matters), 200 rows."""
+    X, y = load_breast_cancer(return_X_y=True)
+    index = np.random.RandomState(0).permutation(len(y))[:200]
+    return X[index], y[index]

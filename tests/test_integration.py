@@ -1,6 +1,7 @@
 """The classifiers inside scikit-learn (SPEC 5): Pipeline, GridSearchCV, cross_validate,
-CalibratedClassifierCV, TunedThresholdClassifierCV, metadata routing, clone and pickle,
-and labels / DataFrames flowing through them, each with ``sample_weight``."""
+CalibratedClassifierCV, TunedThresholdClassifierCV, clone and pickle, and labels /
+DataFrames flowing through them, each with ``sample_weight`` (metadata routing:
+test_metadata_routing.py)."""
 
 import pickle
 
@@ -8,11 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
-import torch
+from _sklearn_helpers import CV, linear_net, mlp, quality_weights
 from sklearn.base import clone
 from sklearn.calibration import CalibratedClassifierCV
-from sklearn.datasets import load_breast_cancer
-from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
+from sklearn.exceptions import NotFittedError
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import (
     GridSearchCV,
@@ -24,42 +24,7 @@ from sklearn.model_selection import (
 from sklearn.pipeline import Pipeline, make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklweight import ClassWeights, WeightedMLPClassifier, WeightedNeuralNetClassifier
-
-CV = StratifiedKFold(3, shuffle=True, random_state=0)
-
-
-def mlp(**kwargs):
-    params = {"hidden_layer_sizes": (8,), "max_epochs": 10, "lr": 1e-2, "random_state": 0}
-    return WeightedMLPClassifier(**{**params, **kwargs})
-
-
-def linear_net(n_features=4, n_classes=3, **kwargs):
-    params = {
-        "module": torch.nn.Linear, "module__in_features": n_features,
-        "module__out_features": n_classes, "max_epochs": 10, "lr": 0.1,
-        "train_split": None, "random_state": 0, "verbose": 0,
-    }
-    return WeightedNeuralNetClassifier(**{**params, **kwargs})
-
-
-def quality_weights(y, seed=0):
-    """Per-row confidences in [0.2, 1] (the uneven-quality case of SPEC 1)."""
-    return np.random.RandomState(seed).uniform(0.2, 1.0, size=len(y))
-
-
-@pytest.fixture(scope="module")
-def iris32(iris):
-    X, y = iris
-    return X.astype(np.float32), y
-
-
-@pytest.fixture(scope="module")
-def cancer():
-    """Unscaled binary data (the Pipeline's scaler matters), 200 rows."""
-    X, y = load_breast_cancer(return_X_y=True)
-    index = np.random.RandomState(0).permutation(len(y))[:200]
-    return X[index], y[index]
+from sklweight import ClassWeights
 
 
 # --------------------------------------------------------------------------- Pipeline
@@ -263,96 +228,6 @@ def test_tuned_threshold_classifier_cv_without_routing(cancer):
     pred = tuned.fit(X, labels).predict(X)
     assert pred.dtype == bool
     assert (pred == labels).mean() > 0.8
-
-
-# --------------------------------------------------------------------------- routing
-def _routed_search():
-    clf = mlp(max_epochs=15).set_fit_request(sample_weight=True)
-    pipe = Pipeline([("scale", StandardScaler().set_fit_request(sample_weight=False)),
-                     ("clf", clf)])
-    # routing asks the scorer too: evaluate unweighted (held-out class-2 rows have weight 0)
-    scoring = get_scorer("accuracy").set_score_request(sample_weight=False)
-    return GridSearchCV(pipe, {"clf__criterion": ["cross_entropy"]}, cv=CV, n_jobs=2,
-                        scoring=scoring)
-
-
-def test_routing_delivers_weights_through_pipeline_and_grid_search(iris):
-    X, y = iris
-    w = np.where(y == 2, 0.0, 1.0)  # class 2 removed by its weights
-    with sklearn.config_context(enable_metadata_routing=True):
-        search = _routed_search().fit(X, y, sample_weight=w)
-        proba = search.predict_proba(X)
-    assert not np.isnan(search.cv_results_["mean_test_score"]).any()
-    # identical to a direct fit with the same weights and seed
-    direct = mlp(max_epochs=15).fit(StandardScaler().fit_transform(X), y, sample_weight=w)
-    np.testing.assert_allclose(proba, direct.predict_proba(StandardScaler().fit_transform(X)))
-    # and different from an unweighted fit: class 2 is (almost) never predicted
-    unweighted = mlp(max_epochs=15).fit(StandardScaler().fit_transform(X), y)
-    assert not np.allclose(proba, unweighted.predict_proba(StandardScaler().fit_transform(X)))
-    assert proba[y == 2, 2].mean() < unweighted.predict_proba(
-        StandardScaler().fit_transform(X))[y == 2, 2].mean()
-
-
-def test_routing_weights_reach_the_net_in_pipeline(iris32):
-    X, y = iris32
-    w = quality_weights(y)
-    with sklearn.config_context(enable_metadata_routing=True):
-        net = linear_net().set_fit_request(sample_weight=True)
-        pipe = make_pipeline(StandardScaler().set_fit_request(sample_weight=False), net)
-        pipe.fit(X, y, sample_weight=w)
-    direct = linear_net().fit(StandardScaler().fit_transform(X), y, sample_weight=w)
-    np.testing.assert_allclose(
-        pipe.predict_proba(X), direct.predict_proba(StandardScaler().fit_transform(X)),
-        rtol=1e-5,
-    )
-
-
-def _unrequested(estimator):
-    # only fit's request is left unset (score's is set, so the error is about fit)
-    return estimator.set_score_request(sample_weight=False)
-
-
-@pytest.mark.parametrize(
-    ("make", "consumer"),
-    [
-        (lambda: _unrequested(mlp()), "WeightedMLPClassifier.fit"),
-        (lambda: _unrequested(linear_net()), "WeightedNeuralNetClassifier.fit"),
-        (lambda: make_pipeline(StandardScaler().set_fit_request(sample_weight=False),
-                               _unrequested(mlp())), "WeightedMLPClassifier.fit"),
-        (lambda: GridSearchCV(_unrequested(mlp()), {"criterion": ["cross_entropy"]}, cv=CV),
-         "WeightedMLPClassifier.fit"),
-    ],
-    ids=["mlp_cross_validate", "net_cross_validate", "pipeline", "grid_search"],
-)
-def test_routing_without_request_raises_unset_metadata(iris32, make, consumer):
-    X, y = iris32
-    w = np.ones(len(y))
-    with sklearn.config_context(enable_metadata_routing=True):
-        estimator = make()
-        with pytest.raises(UnsetMetadataPassedError, match=consumer.replace(".", r"\.")):
-            if isinstance(estimator, (Pipeline, GridSearchCV)):
-                estimator.fit(X, y, sample_weight=w)
-            else:
-                cross_validate(estimator, X, y, cv=CV, params={"sample_weight": w})
-
-
-def test_routing_request_false_keeps_weights_out_of_fit(iris):
-    X, y = iris
-    X = StandardScaler().fit_transform(X)
-    w = np.where(y == 2, 0.0, 1.0)
-    with sklearn.config_context(enable_metadata_routing=True):
-        # weights for the evaluation only: the scorer requests them, fit does not
-        clf = mlp().set_fit_request(sample_weight=False)
-        scoring = get_scorer("accuracy").set_score_request(sample_weight=True)
-        result = cross_validate(
-            clf, X, y, cv=CV, params={"sample_weight": w}, scoring=scoring,
-            return_estimator=True,
-        )
-    train, _ = next(CV.split(X, y))
-    unweighted = mlp().fit(X[train], y[train])
-    np.testing.assert_allclose(
-        result["estimator"][0].predict_proba(X), unweighted.predict_proba(X)
-    )
 
 
 # --------------------------------------------------------------------------- clone / pickle

@@ -1,7 +1,8 @@
 """Bad input gets a clear error at the public boundary (SPEC 4), for both classifiers.
 
 Each row of the SPEC 4 table is tested for ``WeightedMLPClassifier`` and, where it
-applies, for ``WeightedNeuralNetClassifier`` with a ``torch.nn.Linear`` module.
+applies, for ``WeightedNeuralNetClassifier`` with a ``torch.nn.Linear`` module; and
+nothing the user passed is modified.
 """
 
 import copy
@@ -12,51 +13,21 @@ import pandas as pd
 import pytest
 import scipy.sparse as sp
 import torch
-from sklearn.exceptions import NotFittedError
+from _estimators import (
+    N_FEATURES,
+    _raised,
+    both,
+    mlp,
+    net,
+)
 from sklearn.neural_network import MLPClassifier
 from sklearn.utils import check_array
 from sklearn.utils._param_validation import InvalidParameterError
-from skorch.callbacks import Callback, EarlyStopping
 
 from sklweight import (
     ClassWeights,
-    NonFiniteLossError,
-    WeightedMLPClassifier,
-    WeightedNeuralNetClassifier,
 )
 from sklweight.losses import FocalLoss, WeightedCrossEntropyLoss
-
-N_FEATURES, N_CLASSES = 4, 3
-
-
-def mlp(**kwargs):
-    params = {"hidden_layer_sizes": (8,), "max_epochs": 5, "lr": 1e-2, "random_state": 0}
-    return WeightedMLPClassifier(**{**params, **kwargs})
-
-
-def net(**kwargs):
-    params = {
-        "module": torch.nn.Linear, "module__in_features": N_FEATURES,
-        "module__out_features": N_CLASSES, "max_epochs": 5, "lr": 0.1,
-        "train_split": None, "random_state": 0, "verbose": 0,
-    }
-    return WeightedNeuralNetClassifier(**{**params, **kwargs})
-
-
-both = pytest.mark.parametrize("make", [mlp, net], ids=["mlp", "net"])
-
-
-@pytest.fixture(scope="module")
-def data(iris):
-    """Iris, scaled, float32, every third row: 50 rows, 4 features, 3 classes."""
-    X, y = iris
-    return X[::3].astype(np.float32), y[::3].copy()
-
-
-def _raised(fit):
-    with pytest.raises(Exception) as info:  # noqa: B017 (the reference's own error)
-        fit()
-    return info.value
 
 
 # --------------------------------------------------------------------------- bad X
@@ -80,8 +51,8 @@ BAD_X = {
 
 @both
 @pytest.mark.parametrize("name", sorted(BAD_X))
-def test_bad_x_at_fit_raises_what_mlpclassifier_raises(data, make, name):
-    X, y = data
+def test_bad_x_at_fit_raises_what_mlpclassifier_raises(small_iris, make, name):
+    X, y = small_iris
     bad, phrase = BAD_X[name]
     Xb = bad(X)
     yb = y[: len(Xb)]
@@ -93,8 +64,8 @@ def test_bad_x_at_fit_raises_what_mlpclassifier_raises(data, make, name):
 
 @both
 @pytest.mark.parametrize("name", ["nan", "inf", "1d", "complex", "strings"])
-def test_bad_x_at_predict_raises_what_mlpclassifier_raises(data, make, name):
-    X, y = data
+def test_bad_x_at_predict_raises_what_mlpclassifier_raises(small_iris, make, name):
+    X, y = small_iris
     bad, phrase = BAD_X[name]
     reference = MLPClassifier(max_iter=2).fit(X, y)
     reference_error = _raised(lambda: reference.predict(bad(X)))
@@ -107,8 +78,8 @@ def test_bad_x_at_predict_raises_what_mlpclassifier_raises(data, make, name):
 
 @both
 @pytest.mark.parametrize("fmt", ["csr", "csc", "coo"])
-def test_sparse_x_is_a_type_error(data, make, fmt):
-    X, y = data
+def test_sparse_x_is_a_type_error(small_iris, make, fmt):
+    X, y = small_iris
     Xs = sp.random(len(y), N_FEATURES, density=0.5, format=fmt, random_state=0)
     reference = _raised(lambda: check_array(Xs))  # validate_data's default: dense only
     assert isinstance(reference, TypeError)
@@ -122,8 +93,8 @@ def test_sparse_x_is_a_type_error(data, make, fmt):
 @both
 @pytest.mark.parametrize("method", ["predict", "predict_proba"])
 @pytest.mark.parametrize("n_features", [3, 5])
-def test_wrong_number_of_features_names_both_counts(data, make, method, n_features):
-    X, y = data
+def test_wrong_number_of_features_names_both_counts(small_iris, make, method, n_features):
+    X, y = small_iris
     fitted = make().fit(X, y)
     other = np.zeros((5, n_features), dtype=np.float32)
     with pytest.raises(ValueError, match=rf"X has {n_features} features.*expecting 4 features"):
@@ -155,8 +126,8 @@ BAD_Y = {
 
 @both
 @pytest.mark.parametrize("name", sorted(BAD_Y))
-def test_bad_y_is_a_value_error(data, make, name):
-    X, y = data
+def test_bad_y_is_a_value_error(small_iris, make, name):
+    X, y = small_iris
     bad, phrase = BAD_Y[name]
     with pytest.raises(ValueError, match=phrase):
         make().fit(X, bad(y))
@@ -184,8 +155,8 @@ BAD_WEIGHTS = {
 
 @both
 @pytest.mark.parametrize("name", sorted(BAD_WEIGHTS))
-def test_bad_sample_weight_names_the_entry_or_shape(data, make, name):
-    X, y = data
+def test_bad_sample_weight_names_the_entry_or_shape(small_iris, make, name):
+    X, y = small_iris
     bad, phrase = BAD_WEIGHTS[name]
     pattern = r"'sample_weight' parameter of \w+\.fit must be " + phrase
     with pytest.raises(ValueError, match=pattern):
@@ -208,8 +179,8 @@ def test_bad_sample_weight_names_the_entry_or_shape(data, make, name):
     ],
     ids=["int-extra", "int-missing", "str-extra", "str-missing", "str-vs-int"],
 )
-def test_class_weight_dict_must_match_the_classes(data, make, param, labels, mapping, phrase):
-    X, y = data
+def test_class_weight_dict_must_match_the_classes(small_iris, make, param, labels, mapping, phrase):
+    X, y = small_iris
     with pytest.raises(ValueError, match=rf"'{param}' parameter.*{phrase}"):
         make(**{param: mapping}).fit(X, np.asarray(labels)[y])
 
@@ -235,8 +206,8 @@ LOSS_NAMES = ["cross_entropy", "focal", "soft_f1", "label_smoothing", "logit_adj
     ids=["strategy", "ClassWeights-strategy", "sampler", "sampler-ClassWeights", "criterion",
          "weight_normalization"],
 )
-def test_unknown_name_lists_the_valid_names(data, make, params, valid):
-    X, y = data
+def test_unknown_name_lists_the_valid_names(small_iris, make, params, valid):
+    X, y = small_iris
     estimator = make(**params)  # constructing never raises
     with pytest.raises(ValueError) as info:
         estimator.fit(X, y)
@@ -295,39 +266,41 @@ def _hyper_cases():
 
 
 @pytest.mark.parametrize(("make", "params", "phrase"), _hyper_cases())
-def test_invalid_hyper_parameter_raises_at_fit_not_at_construction(data, make, params, phrase):
-    X, y = data
+def test_invalid_hyper_parameter_raises_at_fit_not_at_construction(
+    small_iris, make, params, phrase
+):
+    X, y = small_iris
     estimator = make(**params)  # scikit-learn's rule: __init__ stores, fit checks
     with pytest.raises(InvalidParameterError, match=phrase):
         estimator.fit(X, y)
 
 
 @both
-def test_invalid_hyper_parameter_set_via_set_params(data, make):
-    X, y = data
+def test_invalid_hyper_parameter_set_via_set_params(small_iris, make):
+    X, y = small_iris
     estimator = make(criterion="focal").set_params(criterion__gamma=-2.0)
     with pytest.raises(InvalidParameterError, match="'gamma' parameter of FocalLoss"):
         estimator.fit(X, y)
 
 
-def test_label_smoothing_above_uniform_names_k(data):
+def test_label_smoothing_above_uniform_names_k(small_iris):
     # 0.9 is inside [0, 1) but above (K-1)/K for K=3 (SPEC 3.6): a ValueError naming K
-    X, y = data
+    X, y = small_iris
     for make in (mlp, net):
         with pytest.raises(ValueError, match="K=3"):
             make(criterion="label_smoothing", criterion__smoothing=0.9).fit(X, y)
 
 
-def test_criterion_typo_without_prefix_is_a_clear_error(data):
-    X, y = data
+def test_criterion_typo_without_prefix_is_a_clear_error(small_iris):
+    X, y = small_iris
     clf = mlp(criterion="focal", gama=2)  # constructing does not raise
     with pytest.raises(ValueError, match=r"unexpected parameter\(s\) \['gama'\].*criterion__"):
         clf.fit(X, y)
 
 
 @both
-def test_criterion_typo_with_prefix_names_the_valid_parameters(data, make):
-    X, y = data
+def test_criterion_typo_with_prefix_names_the_valid_parameters(small_iris, make):
+    X, y = small_iris
     estimator = make(criterion="focal", criterion__gama=2)
     with pytest.raises(ValueError, match=r"no parameter 'gama'.*'criterion__gamma'"):
         estimator.fit(X, y)
@@ -336,9 +309,9 @@ def test_criterion_typo_with_prefix_names_the_valid_parameters(data, make):
 @both
 @pytest.mark.parametrize("reduction", ["sum", "none"])
 def test_loss_instance_with_other_reduction_points_to_weight_normalization(
-    data, make, reduction
+    small_iris, make, reduction
 ):
-    X, y = data
+    X, y = small_iris
     estimator = make(criterion=FocalLoss(gamma=1.0, reduction=reduction))
     with pytest.raises(ValueError, match=rf"'{reduction}'.*weight_normalization"):
         estimator.fit(X, y)
@@ -349,193 +322,14 @@ def test_loss_instance_with_other_reduction_points_to_weight_normalization(
 
 # --------------------------------------------------------------------------- module width
 @pytest.mark.parametrize("out_features", [2, 5])
-def test_module_output_width_must_match_the_classes(data, out_features):
-    X, y = data
+def test_module_output_width_must_match_the_classes(small_iris, out_features):
+    X, y = small_iris
     estimator = net(module__out_features=out_features)
     with pytest.raises(
         ValueError, match=rf"outputs {out_features} values per row but y has 3 classes"
     ) as info:
         estimator.fit(X, y)
     assert "module__out_features=3" in str(info.value)
-
-
-# --------------------------------------------------------------------------- NaN loss
-class Poisonable(torch.nn.Module):
-    """A linear module whose output becomes infinite once ``poisoned`` is set."""
-
-    def __init__(self):
-        super().__init__()
-        self.linear = torch.nn.Linear(N_FEATURES, N_CLASSES)
-        self.poisoned = False
-
-    def forward(self, X):
-        out = self.linear(X)
-        return out * float("inf") if self.poisoned else out
-
-
-class PoisonAt(Callback):
-    """Poison the module at the start of training batch ``batch`` of epoch ``epoch``."""
-
-    def __init__(self, epoch, batch):
-        self.epoch = epoch
-        self.batch = batch
-
-    def on_batch_begin(self, net, training=False, **kwargs):
-        batches = len(net.history[-1]["batches"])  # skorch opened this batch already
-        if training and len(net.history) == self.epoch and batches == self.batch:
-            net.module_.poisoned = True
-
-
-def _check_unfitted(estimator, X):
-    with pytest.raises(NotFittedError):
-        estimator.predict(X)
-    with pytest.raises(NotFittedError):
-        estimator.predict_proba(X)
-
-
-def test_non_finite_loss_names_epoch_and_batch_and_leaves_net_unfitted(data):
-    X, y = data
-    estimator = WeightedNeuralNetClassifier(
-        Poisonable, batch_size=10, max_epochs=6, lr=0.1, train_split=None, random_state=0,
-        verbose=0, callbacks=[PoisonAt(3, 2)],
-    )
-    with pytest.raises(NonFiniteLossError, match="epoch 3, batch 2") as info:
-        estimator.fit(X, y)
-    assert isinstance(info.value, FloatingPointError)
-    assert "lower learning rate" in str(info.value)
-    assert "lr=0.1" in str(info.value)
-    _check_unfitted(estimator, X)
-    assert not estimator.initialized_
-    # the estimator is usable again: a new fit starts from scratch
-    estimator.set_params(callbacks=[])
-    assert np.isfinite(estimator.fit(X, y).predict_proba(X)).all()
-
-
-@both
-def test_non_finite_loss_from_extreme_features(data, make):
-    X, y = data
-    huge = X * np.float32(1e30)  # finite in float32; the loss is not after one step
-    estimator = make(lr=1e12, max_epochs=20)
-    with pytest.raises(NonFiniteLossError, match=r"epoch \d+, batch \d+.*lower learning rate"):
-        estimator.fit(huge, y)
-    _check_unfitted(estimator, X)
-
-
-@both
-def test_non_finite_loss_unfits_a_previously_fitted_estimator(data, make):
-    X, y = data
-    estimator = make(max_epochs=20).fit(X, y)
-    assert estimator.predict(X).shape == y.shape
-    estimator.set_params(lr=1e12)
-    with pytest.raises(NonFiniteLossError):
-        estimator.fit(X * np.float32(1e30), y)
-    _check_unfitted(estimator, X)  # the earlier fit does not survive half-overwritten
-    if make is mlp:
-        assert not hasattr(estimator, "n_features_in_")
-        assert not hasattr(estimator, "classes_")
-
-
-def test_non_finite_loss_with_huge_learning_rate(data):
-    X, y = data
-    estimator = net(lr=1e12, max_epochs=20)
-    with pytest.raises(NonFiniteLossError, match="lower learning rate"):
-        estimator.fit(X * np.float32(1e20), y)
-    _check_unfitted(estimator, X)
-
-
-# --------------------------------------------------------------------------- KeyboardInterrupt
-class RecordEpochs(Callback):
-    """Keep a copy of the module's weights at the end of every epoch."""
-
-    def initialize(self):
-        self.states = {}
-        return self
-
-    def on_train_begin(self, net, **kwargs):
-        self.states[0] = copy.deepcopy(net.module_.state_dict())
-
-    def on_epoch_end(self, net, **kwargs):
-        self.states[len(net.history)] = copy.deepcopy(net.module_.state_dict())
-
-
-class InterruptAt(Callback):
-    """Raise KeyboardInterrupt (a user's Ctrl-C) at the end of a training batch."""
-
-    def __init__(self, epoch, batch):
-        self.epoch = epoch
-        self.batch = batch
-
-    def on_batch_end(self, net, training=False, **kwargs):
-        batches = len(net.history[-1]["batches"])
-        if training and len(net.history) == self.epoch and batches == self.batch:
-            raise KeyboardInterrupt
-
-
-def test_keyboard_interrupt_restores_last_epoch_and_reraises(data):
-    X, y = data
-    record = RecordEpochs()
-    estimator = net(batch_size=10, max_epochs=10, callbacks=[record, InterruptAt(3, 2)])
-    with pytest.raises(KeyboardInterrupt):
-        estimator.fit(X, y, sample_weight=np.linspace(0.5, 1.5, len(y)))
-    assert sorted(record.states) == [0, 1, 2]
-    state = estimator.module_.state_dict()
-    for key, value in record.states[2].items():
-        torch.testing.assert_close(state[key], value, rtol=0, atol=0)
-    proba = estimator.predict_proba(X)
-    assert np.isfinite(proba).all()
-    assert set(estimator.predict(X)) <= {0, 1, 2}
-    # weights after epoch 3's first batches would differ: the restore did something
-    assert not torch.equal(state["weight"], record.states[1]["weight"])
-
-
-def test_keyboard_interrupt_in_first_epoch_keeps_initial_weights(data):
-    X, y = data
-    record = RecordEpochs()
-    estimator = net(batch_size=10, max_epochs=10, callbacks=[record, InterruptAt(1, 3)])
-    with pytest.raises(KeyboardInterrupt):
-        estimator.fit(X, y)
-    assert sorted(record.states) == [0]  # no epoch finished: back to the initial weights
-    for key, value in estimator.module_.state_dict().items():
-        torch.testing.assert_close(value, record.states[0][key], rtol=0, atol=0)
-    assert np.isfinite(estimator.predict_proba(X)).all()
-
-
-class InterruptingLoss(WeightedCrossEntropyLoss):
-    """Cross-entropy that raises KeyboardInterrupt on its ``interrupt_at``-th call."""
-
-    calls = 0
-    interrupt_at = None
-
-    def forward(self, logits, target, sample_weight=None):
-        type(self).calls += 1
-        if type(self).calls == type(self).interrupt_at:
-            raise KeyboardInterrupt
-        return super().forward(logits, target, sample_weight)
-
-
-def test_keyboard_interrupt_in_mlp_keeps_it_usable(data, monkeypatch):
-    X, y = data
-    # batch_size=25: two batches per epoch; the 6th call is epoch 3, batch 2
-    monkeypatch.setattr(InterruptingLoss, "calls", 0)
-    monkeypatch.setattr(InterruptingLoss, "interrupt_at", 6)
-    clf = mlp(criterion=InterruptingLoss, batch_size=25, max_epochs=10)
-    with pytest.raises(KeyboardInterrupt):
-        clf.fit(X, y)
-    proba = clf.predict_proba(X)
-    assert np.isfinite(proba).all()
-    # the weights are those after epoch 2: a 2-epoch fit with the same seed agrees
-    monkeypatch.setattr(InterruptingLoss, "interrupt_at", None)
-    two = mlp(criterion=InterruptingLoss, batch_size=25, max_epochs=2).fit(X, y)
-    np.testing.assert_allclose(proba, two.predict_proba(X), rtol=1e-6)
-
-
-def test_skorch_early_stopping_still_ends_training_normally(data):
-    X, y = data
-    stop = EarlyStopping(monitor="train_loss", patience=2, threshold=1.0)
-    estimator = net(batch_size=10, max_epochs=50, callbacks=[stop])
-    estimator.fit(X, y)  # EarlyStopping raises KeyboardInterrupt inside: not re-raised
-    assert len(estimator.history) == 3
-    assert np.isfinite(estimator.predict_proba(X)).all()
 
 
 # --------------------------------------------------------------------------- no mutation
@@ -547,8 +341,8 @@ def _frozen(array):
 
 @both
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_inputs_are_not_modified(data, make, dtype):
-    X, y = data
+def test_inputs_are_not_modified(small_iris, make, dtype):
+    X, y = small_iris
     X = _frozen(X.astype(dtype))
     labels = _frozen(np.array(["x", "y", "z"])[y])
     w = _frozen(np.linspace(0.0, 2.0, len(y)))  # a zero weight: that row is dropped
@@ -569,16 +363,16 @@ def test_inputs_are_not_modified(data, make, dtype):
 
 
 @both
-def test_class_weights_instance_is_not_fitted_in_place(data, make):
-    X, y = data
+def test_class_weights_instance_is_not_fitted_in_place(small_iris, make):
+    X, y = small_iris
     cw = ClassWeights("inverse")
     make(class_weight=cw).fit(X, y)
     assert not hasattr(cw, "class_weight_") and cw.get_params()["strategy"] == "inverse"
 
 
 @both
-def test_dataframe_series_and_tensor_inputs_are_not_modified(data, make):
-    X, y = data
+def test_dataframe_series_and_tensor_inputs_are_not_modified(small_iris, make):
+    X, y = small_iris
     df = pd.DataFrame(X, columns=list("abcd"))
     ys = pd.Series(y)
     ws = pd.Series(np.linspace(0.5, 1.5, len(y)))
