@@ -27,6 +27,7 @@ from ._reduction import REDUCTIONS
 __all__ = [
     "BASE_CONSTRAINTS",
     "as_class_vector",
+    "check_functional_call",
     "check_class_counts",
     "class_vector_like",
     "full_precision",
@@ -142,6 +143,21 @@ def as_class_vector(value, name, caller, *, copy=True):
     return vector
 
 
+def check_functional_call(caller, constraints, logits, target, sample_weight, *, weight,
+                          reduction, **hyper_parameters):
+    """What every functional twin checks before computing.
+
+    Validates the hyper-parameters against ``constraints`` (scikit-learn's
+    ``InvalidParameterError``) and the tensors with ``check_loss_inputs``, and returns
+    ``weight`` as a per-class tensor (or None).
+    """
+    validate_params(
+        constraints, {**hyper_parameters, "weight": weight, "reduction": reduction}, caller
+    )
+    check_loss_inputs(logits, target, sample_weight, caller=caller)
+    return as_class_vector(weight, "weight", caller, copy=False)
+
+
 def check_class_counts(class_counts, caller, *, copy=True):
     """Validate class counts and return them as a float64 tensor with zeros replaced.
 
@@ -237,10 +253,7 @@ class _WeightedLoss(nn.Module):
         %(target)s
         %(sample_weight)s
 
-        Returns
-        -------
-        loss : Tensor
-            A scalar, or shape (N,) for ``reduction="none"``.
+        %(returns)s
 
         %(checks)s
         """

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import torch.nn.functional as F
 
-from ..utils._validation import check_loss_inputs, validate_params
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
-    as_class_vector,
+    check_functional_call,
     class_vector_like,
     full_precision,
 )
@@ -41,10 +40,7 @@ def weighted_cross_entropy(logits, target, sample_weight=None, *, weight=None, r
     %(weight)s
     %(reduction)s
 
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or shape (N,) for ``reduction="none"``.
+    %(returns)s
 
     %(checks)s
 
@@ -60,9 +56,9 @@ def weighted_cross_entropy(logits, target, sample_weight=None, *, weight=None, r
     >>> loss.backward()
     """
     caller = "weighted_cross_entropy"
-    validate_params(_CONSTRAINTS, {"weight": weight, "reduction": reduction}, caller)
-    check_loss_inputs(logits, target, sample_weight, caller=caller)
-    weight = as_class_vector(weight, "weight", caller, copy=False)
+    weight = check_functional_call(
+        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight, reduction=reduction
+    )
     return _weighted_cross_entropy(
         logits, target, sample_weight, weight=weight, reduction=reduction, caller=caller
     )

@@ -56,6 +56,11 @@ ValueError
     or negative / non-finite sample weights. The message names the argument and
     the received value."""
 
+_RETURNS = """Returns
+-------
+loss : Tensor
+    A scalar, or shape (N,) for ``reduction="none"``."""
+
 SHARED = {
     "weight": _WEIGHT,
     "reduction": _REDUCTION,
@@ -65,4 +70,5 @@ SHARED = {
     "shape": _SHAPE,
     "class_counts": _CLASS_COUNTS,
     "checks": _CHECKS,
+    "returns": _RETURNS,
 }

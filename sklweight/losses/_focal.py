@@ -7,11 +7,12 @@ from numbers import Real
 import torch
 import torch.nn.functional as F
 
-from ..utils._validation import Interval, check_loss_inputs, validate_params
+from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
     as_class_vector,
+    check_functional_call,
     class_vector_like,
     full_precision,
 )
@@ -81,10 +82,7 @@ def focal_loss(
     %(weight)s
     %(reduction)s
 
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or shape (N,) for ``reduction="none"``.
+    %(returns)s
 
     %(checks)s
 
@@ -98,12 +96,10 @@ def focal_loss(
     >>> loss.backward()
     """
     caller = "focal_loss"
-    validate_params(
-        _CONSTRAINTS,
-        {"gamma": gamma, "alpha": alpha, "weight": weight, "reduction": reduction},
-        caller,
+    weight = check_functional_call(
+        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
+        reduction=reduction, gamma=gamma, alpha=alpha,
     )
-    check_loss_inputs(logits, target, sample_weight, caller=caller)
     if alpha is not None and not isinstance(alpha, Real):
         alpha = as_class_vector(alpha, "alpha", caller, copy=False)
     return _focal_loss(
@@ -112,7 +108,7 @@ def focal_loss(
         sample_weight,
         gamma=gamma,
         alpha=alpha,
-        weight=as_class_vector(weight, "weight", caller, copy=False),
+        weight=weight,
         reduction=reduction,
         caller=caller,
     )

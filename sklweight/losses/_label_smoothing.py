@@ -6,11 +6,11 @@ from numbers import Real
 
 import torch.nn.functional as F
 
-from ..utils._validation import Interval, check_loss_inputs, format_param_error, validate_params
+from ..utils._validation import Interval, format_param_error
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
-    as_class_vector,
+    check_functional_call,
     class_vector_like,
     full_precision,
 )
@@ -71,10 +71,7 @@ def label_smoothing_loss(
     %(weight)s
     %(reduction)s
 
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or shape (N,) for ``reduction="none"``.
+    %(returns)s
 
     %(checks)s
 
@@ -88,16 +85,16 @@ def label_smoothing_loss(
     >>> loss.backward()
     """
     caller = "label_smoothing_loss"
-    validate_params(
-        _CONSTRAINTS, {"smoothing": smoothing, "weight": weight, "reduction": reduction}, caller
+    weight = check_functional_call(
+        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
+        reduction=reduction, smoothing=smoothing,
     )
-    check_loss_inputs(logits, target, sample_weight, caller=caller)
     return _label_smoothing_loss(
         logits,
         target,
         sample_weight,
         smoothing=smoothing,
-        weight=as_class_vector(weight, "weight", caller, copy=False),
+        weight=weight,
         reduction=reduction,
         caller=caller,
     )

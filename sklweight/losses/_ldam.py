@@ -6,12 +6,12 @@ from numbers import Real
 
 import torch
 
-from ..utils._validation import Interval, check_loss_inputs, validate_params
+from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
-    as_class_vector,
     check_class_counts,
+    check_functional_call,
     class_vector_like,
     full_precision,
     missing_class_counts,
@@ -84,10 +84,7 @@ def ldam_loss(
     %(weight)s
     %(reduction)s
 
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or shape (N,) for ``reduction="none"``.
+    %(returns)s
 
     %(checks)s
 
@@ -101,18 +98,10 @@ def ldam_loss(
     >>> loss.backward()
     """
     caller = "ldam_loss"
-    validate_params(
-        _CONSTRAINTS,
-        {
-            "class_counts": class_counts,
-            "max_margin": max_margin,
-            "scale": scale,
-            "weight": weight,
-            "reduction": reduction,
-        },
-        caller,
+    weight = check_functional_call(
+        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
+        reduction=reduction, class_counts=class_counts, max_margin=max_margin, scale=scale,
     )
-    check_loss_inputs(logits, target, sample_weight, caller=caller)
     counts = check_class_counts(class_counts, caller, copy=False)
     return _ldam_loss(
         logits,
@@ -121,7 +110,7 @@ def ldam_loss(
         margins=None if counts is None else _margins(counts, max_margin),
         max_margin=max_margin,
         scale=scale,
-        weight=as_class_vector(weight, "weight", caller, copy=False),
+        weight=weight,
         reduction=reduction,
         caller=caller,
     )

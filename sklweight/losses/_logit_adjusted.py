@@ -7,12 +7,12 @@ from numbers import Real
 import torch
 import torch.nn.functional as F
 
-from ..utils._validation import Interval, check_loss_inputs, validate_params
+from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
-    as_class_vector,
     check_class_counts,
+    check_functional_call,
     class_vector_like,
     full_precision,
     missing_class_counts,
@@ -75,10 +75,7 @@ def logit_adjusted_loss(
     %(weight)s
     %(reduction)s
 
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or shape (N,) for ``reduction="none"``.
+    %(returns)s
 
     %(checks)s
 
@@ -92,12 +89,10 @@ def logit_adjusted_loss(
     >>> loss.backward()
     """
     caller = "logit_adjusted_loss"
-    validate_params(
-        _CONSTRAINTS,
-        {"class_counts": class_counts, "tau": tau, "weight": weight, "reduction": reduction},
-        caller,
+    weight = check_functional_call(
+        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
+        reduction=reduction, class_counts=class_counts, tau=tau,
     )
-    check_loss_inputs(logits, target, sample_weight, caller=caller)
     counts = check_class_counts(class_counts, caller, copy=False)
     return _logit_adjusted_loss(
         logits,
@@ -105,7 +100,7 @@ def logit_adjusted_loss(
         sample_weight,
         tau=tau,
         log_prior=None if counts is None else _log_prior(counts),
-        weight=as_class_vector(weight, "weight", caller, copy=False),
+        weight=weight,
         reduction=reduction,
         caller=caller,
     )

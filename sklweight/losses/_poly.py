@@ -7,11 +7,11 @@ from numbers import Real
 import torch
 import torch.nn.functional as F
 
-from ..utils._validation import Interval, check_loss_inputs, validate_params
+from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
-    as_class_vector,
+    check_functional_call,
     class_vector_like,
     full_precision,
 )
@@ -53,10 +53,7 @@ def poly_loss(logits, target, sample_weight=None, *, epsilon=1.0, weight=None, r
     %(weight)s
     %(reduction)s
 
-    Returns
-    -------
-    loss : Tensor
-        A scalar, or shape (N,) for ``reduction="none"``.
+    %(returns)s
 
     %(checks)s
 
@@ -70,16 +67,16 @@ def poly_loss(logits, target, sample_weight=None, *, epsilon=1.0, weight=None, r
     >>> loss.backward()
     """
     caller = "poly_loss"
-    validate_params(
-        _CONSTRAINTS, {"epsilon": epsilon, "weight": weight, "reduction": reduction}, caller
+    weight = check_functional_call(
+        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
+        reduction=reduction, epsilon=epsilon,
     )
-    check_loss_inputs(logits, target, sample_weight, caller=caller)
     return _poly_loss(
         logits,
         target,
         sample_weight,
         epsilon=epsilon,
-        weight=as_class_vector(weight, "weight", caller, copy=False),
+        weight=weight,
         reduction=reduction,
         caller=caller,
     )

@@ -7,14 +7,12 @@ import torch
 from ..utils._validation import (
     InvalidParameterError,
     StrOptions,
-    check_loss_inputs,
     format_param_error,
-    validate_params,
 )
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
-    as_class_vector,
+    check_functional_call,
     class_vector_like,
     full_precision,
 )
@@ -114,17 +112,17 @@ def soft_f1_loss(
     >>> loss.backward()
     """
     caller = "soft_f1_loss"
-    validate_params(
-        _CONSTRAINTS, {"average": average, "weight": weight, "reduction": reduction}, caller
-    )
     _refuse_none(reduction, caller)
-    check_loss_inputs(logits, target, sample_weight, caller=caller)
+    weight = check_functional_call(
+        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
+        reduction=reduction, average=average,
+    )
     return _soft_f1_loss(
         logits,
         target,
         sample_weight,
         average=average,
-        weight=as_class_vector(weight, "weight", caller, copy=False),
+        weight=weight,
         reduction=reduction,
         caller=caller,
     )
