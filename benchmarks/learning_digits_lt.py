@@ -45,7 +45,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklweight import WeightedMLPClassifier
-from sklweight._mlp_module import MLPModule
+from sklweight._net.mlp_module import MLPModule
 from sklweight.datasets import make_long_tailed_digits, make_noisy_digits
 
 RECIPE = {"criterion": "logit_adjusted", "weight_decay": 3e-3}

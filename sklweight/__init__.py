@@ -6,7 +6,7 @@ The classifiers take ``class_weight``, per-sample weights in
 ``GridSearchCV`` and cross-validation.
 """
 
-from ._training import NonFiniteLossError
+from ._net.training import NonFiniteLossError
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
 from .mlp import WeightedMLPClassifier

@@ -14,7 +14,7 @@ import numpy as np
 from skorch.callbacks import EpochScoring
 from skorch.utils import to_numpy
 
-from ._data import TensorDataset
+from ._net.batching import TensorDataset
 
 __all__ = ["LabelEpochScoring", "warn_if_scoring_encoded_labels"]
 

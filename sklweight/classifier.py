@@ -10,16 +10,16 @@ from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_device, to_numpy
 
-from ._criterion import is_sklweight_loss, resolve_criterion
-from ._data import BatchIterator, TensorDataset, WeightedInput, collate_rows
-from ._fit_data import FitData, validate_fit_data, validate_predict_data
-from ._seeding import SeededFit
-from ._training import NonFiniteLossError, TrainingControlMixin
-from ._weighting import SAMPLE_WEIGHT_SAMPLER, plan_weights
+from ._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
+from ._net.criterion import is_sklweight_loss, resolve_criterion
+from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
+from ._net.seeding import SeededFit
+from ._net.training import NonFiniteLossError, TrainingControlMixin
+from ._net.weighting import NORMALIZATIONS, SAMPLE_WEIGHT_SAMPLER, plan_weights, scale_batch_loss
 from .callbacks import LabelEpochScoring, warn_if_scoring_encoded_labels
 from .class_weight import ClassWeights
 from .class_weight._strategies import STRATEGY_NAMES
-from .losses._reduction import NORMALIZATIONS, scale_batch_loss, weighted_reduce
+from .losses._reduction import weighted_reduce
 from .losses._registry import get_loss
 from .sampling import WeightedSampler
 from .utils._validation import (
@@ -185,7 +185,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
 
     def initialize_criterion(self):
         """Build the criterion: resolve names, pass class counts, ask torch losses for
-        per-sample values (see ``sklweight/_criterion.py``)."""
+        per-sample values (see ``sklweight/_net/criterion.py``)."""
         criterion, kwargs, self._criterion_mode = resolve_criterion(
             self.criterion, self.get_params_for("criterion"),
             getattr(self, "class_counts_", None), caller=self._public_name,

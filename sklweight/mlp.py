@@ -13,11 +13,11 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 from skorch.callbacks import EarlyStopping
 from skorch.dataset import ValidSplit
 
-from ._criterion_params import CriterionParamsMixin
-from ._mlp_module import ACTIVATIONS, MLPModule
+from ._net.criterion_params import CriterionParamsMixin
+from ._net.mlp_module import ACTIVATIONS, MLPModule
+from ._net.weighting import NORMALIZATIONS
 from .callbacks import LabelEpochScoring
 from .classifier import _WEIGHT_SPEC, WeightedNeuralNetClassifier
-from .losses._reduction import NORMALIZATIONS
 from .utils._validation import (
     HasMethods,
     Interval,

@@ -15,13 +15,13 @@ import torch
 from sklearn.utils import check_random_state
 from torch.utils.data import Sampler
 
-from .class_weight._docstring import fill_doc
-from .class_weight._strategies import (
+from .class_weight._compute import (
     STRATEGY_NAMES,
     check_classification_y,
     check_strategy_name,
     row_class_weights,
 )
+from .class_weight._docstring import fill_doc
 from .utils._validation import (
     Integral,
     Interval,

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier
-from sklweight._data import TensorDataset
+from sklweight._net.batching import TensorDataset
 
 pytestmark = [
     pytest.mark.cuda,

@@ -1,7 +1,7 @@
 """Class weights: strategies, per-sample weights and the ``ClassWeights`` transformer."""
 
 from ._class_weights import ClassWeights
-from ._strategies import (
+from ._compute import (
     STRATEGY_NAMES,
     class_counts,
     compute_class_weight,

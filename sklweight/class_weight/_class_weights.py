@@ -13,14 +13,14 @@ from ..utils._validation import (
     format_param_error,
     validate_params,
 )
-from ._docstring import fill_doc
-from ._strategies import (
+from ._compute import (
     STRATEGY_NAMES,
     STRATEGY_PARAMETER_CONSTRAINTS,
     check_classification_y,
     class_weight_from_counts,
     strategy_params,
 )
+from ._docstring import fill_doc
 
 __all__ = ["ClassWeights"]
 

@@ -7,6 +7,7 @@ from numbers import Real
 import torch.nn.functional as F
 
 from ..utils._validation import Interval, format_param_error
+from ._autograd import smoothed_cross_entropy
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
@@ -15,7 +16,6 @@ from ._base import (
     full_precision,
 )
 from ._docstring import SHARED, Substitution
-from ._fused import smoothed_cross_entropy
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LabelSmoothingLoss", "label_smoothing_loss"]

@@ -7,6 +7,7 @@ from numbers import Real
 import torch
 
 from ..utils._validation import Interval
+from ._autograd import margin_cross_entropy
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
@@ -17,7 +18,6 @@ from ._base import (
     missing_class_counts,
 )
 from ._docstring import SHARED, Substitution
-from ._fused import margin_cross_entropy
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LDAMLoss", "ldam_loss"]

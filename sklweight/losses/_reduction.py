@@ -2,8 +2,8 @@
 
 Every loss in :mod:`sklweight.losses` computes a per-sample loss ``l_i`` and hands it here
 with its weight ``w_i = sample_weight_i * weight[target_i]`` (see :func:`combine_weights`).
-The classifiers call :func:`normalize_weights` once per fit and :func:`scale_batch_loss`
-once per batch, so the three weight normalisations of the specification live here too.
+The estimators' weight normalisations (``weight_normalization``) are not a loss concern:
+they live with the weighting rule in ``sklweight/_net/weighting.py``.
 
 .. math::
 
@@ -19,16 +19,12 @@ multiplying every weight by ``k > 0`` changes nothing.
 from __future__ import annotations
 
 __all__ = [
-    "NORMALIZATIONS",
     "REDUCTIONS",
     "combine_weights",
-    "normalize_weights",
-    "scale_batch_loss",
     "weighted_reduce",
 ]
 
 REDUCTIONS = ("mean", "sum", "none")
-NORMALIZATIONS = ("global", "batch", "none")
 
 
 def _unknown(name, value, options):
@@ -92,60 +88,3 @@ def weighted_reduce(loss, weight=None, reduction="mean"):
     if weight is None:
         return total / loss.shape[0]
     return total / weight.sum()
-
-
-def normalize_weights(weight, normalization="global"):
-    """Normalise the training weights once per fit.
-
-    Parameters
-    ----------
-    weight : Tensor or ndarray of shape (n,)
-        Composed weights ``s_i * c[y_i]`` of the training rows.
-    normalization : {"global", "batch", "none"}, default="global"
-        ``"global"`` rescales to ``w * n / sum(w)`` (mean 1 over the training rows);
-        the other two leave the weights as given.
-
-    Returns
-    -------
-    weight : same type as the input
-        A new array/tensor for ``"global"``; the input itself otherwise.
-    """
-    if normalization not in NORMALIZATIONS:
-        raise _unknown("weight_normalization", normalization, NORMALIZATIONS)
-    if normalization != "global":
-        return weight
-    return weight * (weight.shape[0] / weight.sum())
-
-
-def scale_batch_loss(loss, batch_weight, normalization="global"):
-    """Turn a batch loss reduced with ``"mean"`` into the chosen batch objective.
-
-    With ``loss = sum_B(w l) / sum_B(w)`` (a loss called with ``reduction="mean"``):
-
-    * ``"global"`` and ``"none"`` return ``sum_B(w l) / n_B``. With weights normalised
-      globally (mean 1 over the training rows) this is an unbiased estimate of the full
-      weighted objective ``sum(w l) / sum(w)``, and class weights act even in a batch
-      without a minority row; with raw weights (``"none"``) it is Keras' convention.
-    * ``"batch"`` returns ``loss`` unchanged (torch's convention).
-
-    Written as a rescaling of the mean so that losses which do not decompose per sample
-    (soft-F1) follow the same rule.
-
-    Parameters
-    ----------
-    loss : Tensor
-        Scalar batch loss computed with ``reduction="mean"``.
-    batch_weight : Tensor of shape (n_B,)
-        The weights of the batch rows.
-    normalization : {"global", "batch", "none"}, default="global"
-
-    Returns
-    -------
-    loss : Tensor
-        Scalar.
-    """
-    if normalization not in NORMALIZATIONS:
-        raise _unknown("weight_normalization", normalization, NORMALIZATIONS)
-    if normalization == "batch":
-        return loss
-    return loss * batch_weight.mean().to(loss.dtype)

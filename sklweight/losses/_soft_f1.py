@@ -9,6 +9,7 @@ from ..utils._validation import (
     StrOptions,
     format_param_error,
 )
+from ._autograd import soft_counts
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
@@ -17,7 +18,6 @@ from ._base import (
     full_precision,
 )
 from ._docstring import SHARED, Substitution
-from ._fused import soft_counts
 from ._reduction import combine_weights
 
 __all__ = ["SoftF1Loss", "soft_f1_loss"]

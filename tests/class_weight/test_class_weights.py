@@ -22,7 +22,7 @@ from sklweight.class_weight import (
     STRATEGY_NAMES,
     ClassWeights,
     _class_weights,
-    _strategies,
+    _compute,
     compute_class_weight,
     compute_sample_weight,
 )
@@ -238,7 +238,7 @@ def test_grid_search_tunes_class_weight_params():
     assert len(set(np.round(scores, 12))) > 1
 
 
-@pytest.mark.parametrize("module", [_strategies, _class_weights])
+@pytest.mark.parametrize("module", [_compute, _class_weights])
 def test_docstring_examples(module):
     result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted > 0

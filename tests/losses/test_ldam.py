@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 
 from sklweight.losses import LDAMLoss, ldam_loss
-from sklweight.losses._fused import margin_cross_entropy
+from sklweight.losses._autograd import margin_cross_entropy
 from sklweight.utils._validation import InvalidParameterError
 
 from ._helpers import assert_close, make_batch, ref_ldam

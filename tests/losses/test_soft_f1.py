@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from sklearn.metrics import f1_score
 
 from sklweight.losses import SoftF1Loss, soft_f1_loss
-from sklweight.losses._fused import soft_counts
+from sklweight.losses._autograd import soft_counts
 from sklweight.utils._validation import InvalidParameterError
 
 from ._helpers import assert_close, make_batch
@@ -79,7 +79,7 @@ def test_class_weight_changes_the_counts():
 
 
 @pytest.mark.parametrize("weighted", [False, True])
-def test_fused_soft_counts_match_autograd(weighted):
+def test_custom_backward_soft_counts_match_autograd(weighted):
     logits, target, sample_weight = make_batch(n=13, k=4, seed=23)
     w = sample_weight if weighted else None
     z1 = logits.clone().requires_grad_(True)
@@ -101,7 +101,7 @@ def test_fused_soft_counts_match_autograd(weighted):
         assert_close(w1.grad, w2.grad)
 
 
-def test_fused_soft_counts_gradcheck_and_one_unused_output():
+def test_custom_backward_soft_counts_gradcheck_and_one_unused_output():
     logits, target, sample_weight = make_batch(n=7, k=3, seed=24, scale=1.0)
     z = logits.clone().requires_grad_(True)
     w = sample_weight.clone().requires_grad_(True)

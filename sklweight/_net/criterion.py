@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import inspect
 
-from .losses._registry import LOSSES, get_loss
-from .utils._validation import InvalidParameterError, format_param_error
+from ..losses._registry import LOSSES, get_loss
+from ..utils._validation import InvalidParameterError, format_param_error
 
 __all__ = ["is_sklweight_loss", "resolve_criterion"]
 

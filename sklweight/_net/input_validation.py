@@ -17,9 +17,9 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import assert_all_finite, column_or_1d, validate_data
 from skorch.utils import is_dataset
 
-from ._data import TensorDataset
-from .class_weight._checks import weights_from_dict
-from .utils._validation import Described, check_sample_weight, format_param_error
+from ..class_weight._checks import weights_from_dict
+from ..utils._validation import Described, check_sample_weight, format_param_error
+from .batching import TensorDataset
 
 __all__ = ["FitData", "encode_labels", "validate_fit_data", "validate_predict_data"]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from torch.nn.parameter import is_lazy
 
-from .utils._validation import skip_value_checks
+from ..utils._validation import skip_value_checks
 
 __all__ = ["NonFiniteLossError", "TrainingControlMixin"]
 

@@ -5,7 +5,7 @@ import pytest
 from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_weight
 
 from sklweight import ClassWeights
-from sklweight._weighting import plan_weights
+from sklweight._net.weighting import plan_weights
 
 CLASSES = np.array(["a", "b", "c"])
 

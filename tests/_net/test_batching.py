@@ -3,7 +3,7 @@
 import pytest
 import torch
 
-from sklweight._data import BatchIterator, TensorDataset, WeightedInput, collate_rows
+from sklweight._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from sklweight.sampling import WeightedSampler
 
 

@@ -19,13 +19,30 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.base import clone
 
-from .class_weight import ClassWeights, class_counts, compute_class_weight
-from .class_weight._checks import weights_from_dict
-from .losses._reduction import normalize_weights
+from ..class_weight import ClassWeights, class_counts, compute_class_weight
+from ..class_weight._checks import weights_from_dict
 
-__all__ = ["WeightPlan", "plan_weights"]
+__all__ = [
+    "NORMALIZATIONS",
+    "SAMPLE_WEIGHT_SAMPLER",
+    "WeightPlan",
+    "normalize_weights",
+    "plan_weights",
+    "scale_batch_loss",
+]
 
+# the values of ``weight_normalization`` (SPEC 3.2)
+NORMALIZATIONS = ("global", "batch", "none")
+# the ``sampler`` value that moves the per-sample weights from the loss into the sampling
 SAMPLE_WEIGHT_SAMPLER = "sample_weight"
+
+
+def _unknown(name, value, options):
+    return ValueError(
+        f"The {name!r} parameter must be one of {', '.join(map(repr, options))}. "
+        f"Got {value!r} instead."
+    )
+
 
 
 @dataclass
@@ -116,3 +133,60 @@ def plan_weights(
         if valid.sum() > 0:
             valid = normalize_weights(valid, "global")
     return WeightPlan(c, counts, train, keep, sampling, valid)
+
+
+def normalize_weights(weight, normalization="global"):
+    """Normalise the training weights once per fit.
+
+    Parameters
+    ----------
+    weight : Tensor or ndarray of shape (n,)
+        Composed weights ``s_i * c[y_i]`` of the training rows.
+    normalization : {"global", "batch", "none"}, default="global"
+        ``"global"`` rescales to ``w * n / sum(w)`` (mean 1 over the training rows);
+        the other two leave the weights as given.
+
+    Returns
+    -------
+    weight : same type as the input
+        A new array/tensor for ``"global"``; the input itself otherwise.
+    """
+    if normalization not in NORMALIZATIONS:
+        raise _unknown("weight_normalization", normalization, NORMALIZATIONS)
+    if normalization != "global":
+        return weight
+    return weight * (weight.shape[0] / weight.sum())
+
+
+def scale_batch_loss(loss, batch_weight, normalization="global"):
+    """Turn a batch loss reduced with ``"mean"`` into the chosen batch objective.
+
+    With ``loss = sum_B(w l) / sum_B(w)`` (a loss called with ``reduction="mean"``):
+
+    * ``"global"`` and ``"none"`` return ``sum_B(w l) / n_B``. With weights normalised
+      globally (mean 1 over the training rows) this is an unbiased estimate of the full
+      weighted objective ``sum(w l) / sum(w)``, and class weights act even in a batch
+      without a minority row; with raw weights (``"none"``) it is Keras' convention.
+    * ``"batch"`` returns ``loss`` unchanged (torch's convention).
+
+    Written as a rescaling of the mean so that losses which do not decompose per sample
+    (soft-F1) follow the same rule.
+
+    Parameters
+    ----------
+    loss : Tensor
+        Scalar batch loss computed with ``reduction="mean"``.
+    batch_weight : Tensor of shape (n_B,)
+        The weights of the batch rows.
+    normalization : {"global", "batch", "none"}, default="global"
+
+    Returns
+    -------
+    loss : Tensor
+        Scalar.
+    """
+    if normalization not in NORMALIZATIONS:
+        raise _unknown("weight_normalization", normalization, NORMALIZATIONS)
+    if normalization == "batch":
+        return loss
+    return loss * batch_weight.mean().to(loss.dtype)

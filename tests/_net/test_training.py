@@ -1,4 +1,4 @@
-"""How a fit ends (sklweight/_training.py): a NaN/inf loss leaves the estimator unfitted,
+"""How a fit ends (sklweight/_net/training.py): a NaN/inf loss leaves the estimator unfitted,
 Ctrl-C restores the last finished epoch and is re-raised, skorch's EarlyStopping still
 ends training normally."""
 
