@@ -22,6 +22,7 @@ from .class_weight._strategies import STRATEGY_NAMES
 from .losses._reduction import weighted_reduce
 from .losses._registry import get_loss
 from .sampling import WeightedSampler
+from .utils._docstring import fill_doc
 from .utils._validation import (
     HasMethods,
     Integral,
@@ -39,6 +40,7 @@ __all__ = ["NonFiniteLossError", "WeightedNeuralNetClassifier"]
 _WEIGHT_SPEC = [None, StrOptions(set(STRATEGY_NAMES)), dict, callable, ClassWeights]
 
 
+@fill_doc
 class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     """skorch's ``NeuralNetClassifier`` with class weights, sample weights and samplers.
 
@@ -54,17 +56,19 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         The network; its ``forward`` returns logits of shape (n_samples, n_classes)
         (or probabilities with ``criterion=torch.nn.NLLLoss``, as in skorch).
     criterion : str, loss class or loss instance, default="cross_entropy"
-        A registered name (``"cross_entropy"``, ``"focal"``, ``"soft_f1"``,
-        ``"label_smoothing"``, ``"logit_adjusted"``, ``"ldam"``, ``"poly"``), a loss of
+        A registered loss name, one of
+        %(loss_names)s
+        (see :data:`sklweight.losses.LOSSES`), a loss of
         :mod:`sklweight.losses` or any torch loss. Hyper-parameters route the skorch way
         (``criterion__gamma=2``). Losses that need class counts get the weighted counts
         of the training rows at fit. A torch loss class is built with
         ``reduction="none"`` and weighted here.
     class_weight : None, str, dict or ClassWeights, default=None
-        Per-class loss weights: a strategy name of
-        :func:`sklweight.compute_class_weight` (``"balanced"``, ``"inverse"``, ...),
-        a dict ``{label: weight}`` used as given, or a :class:`ClassWeights`
-        (tunable as ``class_weight__strategy``). Computed on the training rows of each fit.
+        Per-class loss weights: a dict ``{label: weight}`` used as given, a
+        :class:`ClassWeights` (tunable as ``class_weight__strategy``), or a strategy name
+        of :func:`sklweight.compute_class_weight`, one of
+        %(strategy_names)s.
+        Computed on the training rows of each fit.
     sampler : None, str, dict or ClassWeights, default=None
         Draw training batches with a weighted random sampler (with replacement, one
         epoch = as many draws as training rows) whose per-class probabilities follow this

@@ -18,6 +18,7 @@ from ._net.mlp_module import ACTIVATIONS, MLPModule
 from ._net.weighting import NORMALIZATIONS
 from .callbacks import LabelEpochScoring
 from .classifier import _WEIGHT_SPEC, WeightedNeuralNetClassifier
+from .utils._docstring import fill_doc
 from .utils._validation import (
     HasMethods,
     Interval,
@@ -31,6 +32,7 @@ __all__ = ["WeightedMLPClassifier"]
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
+@fill_doc
 class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator):
     """Multi-layer perceptron classifier with class weights, sample weights and samplers.
 
@@ -49,11 +51,15 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     dropout : float, default=0.0
         Dropout probability after each hidden layer.
     criterion : str, loss class or loss instance, default="cross_entropy"
-        A registered loss name (``"cross_entropy"``, ``"focal"``, ``"soft_f1"``,
-        ``"label_smoothing"``, ``"logit_adjusted"``, ``"ldam"``, ``"poly"``) or a loss.
+        A registered loss name, one of
+        %(loss_names)s
+        (see :data:`sklweight.losses.LOSSES`), or a loss class or instance.
     class_weight : None, str, dict or ClassWeights, default=None
-        Per-class loss weights, computed on the training rows of each fit (see
-        :func:`sklweight.compute_class_weight`); a dict is used as given.
+        Per-class loss weights, computed on the training rows of each fit: a strategy
+        name, one of
+        %(strategy_names)s
+        (see :func:`sklweight.compute_class_weight`), a
+        :class:`~sklweight.ClassWeights`, or a dict used as given.
     sampler : None, str, dict or ClassWeights, default=None
         Weighted random sampling of the training batches; ``"sample_weight"`` samples in
         proportion to ``sample_weight`` instead of weighting the loss.

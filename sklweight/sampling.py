@@ -21,7 +21,7 @@ from .class_weight._compute import (
     check_strategy_name,
     row_class_weights,
 )
-from .class_weight._docstring import fill_doc
+from .utils._docstring import fill_doc
 from .utils._validation import (
     Integral,
     Interval,
@@ -252,9 +252,10 @@ def make_sampler(
     strategy : str, dict, callable or ClassWeights, default="balanced"
         ``"sample_weight"`` draws rows proportionally to ``sample_weight`` (all ones
         when it is ``None``). Anything else is a class-weight strategy of
-        :func:`compute_class_weight` (one of ``STRATEGY_NAMES``, a dict, a callable) or
-        a :class:`ClassWeights`: rows are drawn proportionally to their class weight
-        ``c[y_i]``, so ``"balanced"`` draws every class equally often.
+        :func:`compute_class_weight` (a dict, a callable or a name, one of
+        %(strategy_names)s)
+        or a :class:`ClassWeights`: rows are drawn proportionally to their class
+        weight ``c[y_i]``, so ``"balanced"`` draws every class equally often.
     %(sample_weight)s
         Except with ``strategy="sample_weight"``, the sample weights are meant to stay
         in the loss: they enter the sampling only through the weighted class counts,

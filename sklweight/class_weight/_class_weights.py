@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils import column_or_1d
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._docstring import fill_doc
 from ..utils._validation import (
     StrOptions,
     check_sample_weight,
@@ -20,7 +21,6 @@ from ._compute import (
     class_weight_from_counts,
     strategy_params,
 )
-from ._docstring import fill_doc
 
 __all__ = ["ClassWeights"]
 

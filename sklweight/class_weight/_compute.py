@@ -13,9 +13,9 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import column_or_1d
 from sklearn.utils.validation import check_is_fitted
 
+from ..utils._docstring import fill_doc
 from ..utils._validation import InvalidParameterError, check_sample_weight, format_param_error
 from ._checks import check_classification_y, check_weight_vector, labels_repr, weights_from_dict
-from ._docstring import fill_doc
 from ._strategies import (
     STRATEGIES,
     STRATEGY_NAMES,

@@ -36,26 +36,33 @@ __all__ = [
 
 # --------------------------------------------------------------------------- strategies
 # Each receives the positive weighted counts of the classes present (float64, shape (K,))
-# and returns unscaled weights; compute_class_weight rescales them.
+# and returns unscaled weights; compute_class_weight rescales them. The docstring is the
+# formula shown in the documentation of every ``strategy`` parameter (utils/_docstring.py).
 
 
 def _balanced(counts):
+    """``n / (K n_c)`` (scikit-learn's)"""
     return counts.sum() / (counts.shape[0] * counts)
 
 
 def _inverse(counts):
+    """``1 / n_c``"""
     return 1.0 / counts
 
 
 def _inverse_sqrt(counts):
+    """``1 / sqrt(n_c)``"""
     return 1.0 / np.sqrt(counts)
 
 
 def _one_minus_frequency(counts):
+    """``1 - n_c / n``"""
     return 1.0 - counts / counts.sum()
 
 
 def _effective_number(counts, *, beta=0.999):
+    """``(1 - beta) / (1 - beta**n_c)`` (Cui et al., 2019); ``beta=0`` gives uniform
+    weights and ``beta -> 1`` tends to ``"inverse"``"""
     # 1 - beta**n computed as -expm1(n log beta): exact for beta -> 1 and, through
     # log(0) = -inf, equal to 1 for beta = 0 (no 0**0 ambiguity: counts are positive).
     with np.errstate(divide="ignore"):
@@ -64,6 +71,7 @@ def _effective_number(counts, *, beta=0.999):
 
 
 def _median_frequency(counts):
+    """``median(n_c) / n_c``"""
     return np.median(counts) / counts
 
 

@@ -15,13 +15,13 @@ import numpy as np
 import torch
 from torch import nn
 
+from ..utils._docstring import fill_doc
 from ..utils._validation import (
     StrOptions,
     check_loss_inputs,
     format_param_error,
     validate_params,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import REDUCTIONS
 
 __all__ = [
@@ -218,7 +218,7 @@ def class_vector_like(vector, name, logits, caller):
     return vector.to(device=logits.device, dtype=logits.dtype)
 
 
-@Substitution(**SHARED)
+@fill_doc
 class _WeightedLoss(nn.Module):
     """Base of the sklweight losses: validated hyper-parameters, ``weight`` buffer.
 
@@ -243,7 +243,7 @@ class _WeightedLoss(nn.Module):
         self.reduction = reduction
         self.register_buffer("weight", as_class_vector(weight, "weight", caller))
 
-    @Substitution(**SHARED)
+    @fill_doc
     def forward(self, logits, target, sample_weight=None):
         """Compute the loss.
 
@@ -251,11 +251,11 @@ class _WeightedLoss(nn.Module):
         ----------
         %(logits)s
         %(target)s
-        %(sample_weight)s
+        %(loss_sample_weight)s
 
-        %(returns)s
+        %(loss_returns)s
 
-        %(checks)s
+        %(loss_checks)s
         """
         check_loss_inputs(logits, target, sample_weight, caller=type(self).__name__)
         return self._compute(logits, target, sample_weight)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch.nn.functional as F
 
+from ..utils._docstring import fill_doc
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
@@ -11,7 +12,6 @@ from ._base import (
     class_vector_like,
     full_precision,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["WeightedCrossEntropyLoss", "weighted_cross_entropy"]
@@ -26,7 +26,7 @@ def _weighted_cross_entropy(logits, target, sample_weight, *, weight, reduction,
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(**SHARED)
+@fill_doc
 def weighted_cross_entropy(logits, target, sample_weight=None, *, weight=None, reduction="mean"):
     r"""Cross-entropy weighted per class and per sample.
 
@@ -36,13 +36,13 @@ def weighted_cross_entropy(logits, target, sample_weight=None, *, weight=None, r
     ----------
     %(logits)s
     %(target)s
-    %(sample_weight)s
+    %(loss_sample_weight)s
     %(weight)s
     %(reduction)s
 
-    %(returns)s
+    %(loss_returns)s
 
-    %(checks)s
+    %(loss_checks)s
 
     Examples
     --------
@@ -64,7 +64,7 @@ def weighted_cross_entropy(logits, target, sample_weight=None, *, weight=None, r
     )
 
 
-@Substitution(**SHARED)
+@fill_doc
 class WeightedCrossEntropyLoss(_WeightedLoss):
     r"""Cross-entropy weighted per class and per sample.
 
@@ -89,7 +89,7 @@ class WeightedCrossEntropyLoss(_WeightedLoss):
 
     Shape
     -----
-    %(shape)s
+    %(loss_shape)s
 
     Examples
     --------

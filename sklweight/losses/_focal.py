@@ -7,6 +7,7 @@ from numbers import Real
 import torch
 import torch.nn.functional as F
 
+from ..utils._docstring import Substitution
 from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
@@ -16,7 +17,6 @@ from ._base import (
     class_vector_like,
     full_precision,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["FocalLoss", "focal_loss"]
@@ -65,7 +65,7 @@ def _focal_loss(logits, target, sample_weight, *, gamma, alpha, weight, reductio
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(**SHARED, focal_parameters=_FOCAL_PARAMETERS)
+@Substitution(focal_parameters=_FOCAL_PARAMETERS)
 def focal_loss(
     logits, target, sample_weight=None, *, gamma=2.0, alpha=None, weight=None, reduction="mean"
 ):
@@ -77,14 +77,14 @@ def focal_loss(
     ----------
     %(logits)s
     %(target)s
-    %(sample_weight)s
+    %(loss_sample_weight)s
     %(focal_parameters)s
     %(weight)s
     %(reduction)s
 
-    %(returns)s
+    %(loss_returns)s
 
-    %(checks)s
+    %(loss_checks)s
 
     Examples
     --------
@@ -114,7 +114,7 @@ def focal_loss(
     )
 
 
-@Substitution(**SHARED, focal_parameters=_FOCAL_PARAMETERS)
+@Substitution(focal_parameters=_FOCAL_PARAMETERS)
 class FocalLoss(_WeightedLoss):
     r"""Focal loss (Lin et al., 2017) with class and sample weights.
 
@@ -141,7 +141,7 @@ class FocalLoss(_WeightedLoss):
 
     Shape
     -----
-    %(shape)s
+    %(loss_shape)s
 
     Examples
     --------

@@ -6,6 +6,7 @@ from numbers import Real
 
 import torch.nn.functional as F
 
+from ..utils._docstring import Substitution
 from ..utils._validation import Interval, format_param_error
 from ._autograd import smoothed_cross_entropy
 from ._base import (
@@ -15,7 +16,6 @@ from ._base import (
     class_vector_like,
     full_precision,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LabelSmoothingLoss", "label_smoothing_loss"]
@@ -54,7 +54,7 @@ def _label_smoothing_loss(logits, target, sample_weight, *, smoothing, weight, r
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(**SHARED, smoothing=_SMOOTHING)
+@Substitution(smoothing=_SMOOTHING)
 def label_smoothing_loss(
     logits, target, sample_weight=None, *, smoothing=0.1, weight=None, reduction="mean"
 ):
@@ -66,14 +66,14 @@ def label_smoothing_loss(
     ----------
     %(logits)s
     %(target)s
-    %(sample_weight)s
+    %(loss_sample_weight)s
     %(smoothing)s
     %(weight)s
     %(reduction)s
 
-    %(returns)s
+    %(loss_returns)s
 
-    %(checks)s
+    %(loss_checks)s
 
     Examples
     --------
@@ -100,7 +100,7 @@ def label_smoothing_loss(
     )
 
 
-@Substitution(**SHARED, smoothing=_SMOOTHING)
+@Substitution(smoothing=_SMOOTHING)
 class LabelSmoothingLoss(_WeightedLoss):
     r"""Label-smoothing cross-entropy (Szegedy et al., 2016) with class and sample weights.
 
@@ -129,7 +129,7 @@ class LabelSmoothingLoss(_WeightedLoss):
 
     Shape
     -----
-    %(shape)s
+    %(loss_shape)s
 
     Examples
     --------

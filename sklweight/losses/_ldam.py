@@ -6,6 +6,7 @@ from numbers import Real
 
 import torch
 
+from ..utils._docstring import Substitution
 from ..utils._validation import Interval
 from ._autograd import margin_cross_entropy
 from ._base import (
@@ -17,7 +18,6 @@ from ._base import (
     full_precision,
     missing_class_counts,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LDAMLoss", "ldam_loss"]
@@ -58,7 +58,7 @@ def _ldam_loss(
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(**SHARED, ldam_parameters=_LDAM_PARAMETERS)
+@Substitution(ldam_parameters=_LDAM_PARAMETERS)
 def ldam_loss(
     logits,
     target,
@@ -78,15 +78,15 @@ def ldam_loss(
     ----------
     %(logits)s
     %(target)s
-    %(sample_weight)s
+    %(loss_sample_weight)s
     %(class_counts)s
     %(ldam_parameters)s
     %(weight)s
     %(reduction)s
 
-    %(returns)s
+    %(loss_returns)s
 
-    %(checks)s
+    %(loss_checks)s
 
     Examples
     --------
@@ -116,7 +116,7 @@ def ldam_loss(
     )
 
 
-@Substitution(**SHARED, ldam_parameters=_LDAM_PARAMETERS)
+@Substitution(ldam_parameters=_LDAM_PARAMETERS)
 class LDAMLoss(_WeightedLoss):
     r"""Label-distribution-aware margin loss (Cao et al., 2019).
 
@@ -152,7 +152,7 @@ class LDAMLoss(_WeightedLoss):
 
     Shape
     -----
-    %(shape)s
+    %(loss_shape)s
 
     Examples
     --------

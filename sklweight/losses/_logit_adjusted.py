@@ -7,6 +7,7 @@ from numbers import Real
 import torch
 import torch.nn.functional as F
 
+from ..utils._docstring import Substitution
 from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
@@ -17,7 +18,6 @@ from ._base import (
     full_precision,
     missing_class_counts,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LogitAdjustedLoss", "logit_adjusted_loss"]
@@ -50,7 +50,7 @@ def _logit_adjusted_loss(
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(**SHARED, tau=_TAU)
+@Substitution(tau=_TAU)
 def logit_adjusted_loss(
     logits,
     target,
@@ -69,15 +69,15 @@ def logit_adjusted_loss(
     ----------
     %(logits)s
     %(target)s
-    %(sample_weight)s
+    %(loss_sample_weight)s
     %(class_counts)s
     %(tau)s
     %(weight)s
     %(reduction)s
 
-    %(returns)s
+    %(loss_returns)s
 
-    %(checks)s
+    %(loss_checks)s
 
     Examples
     --------
@@ -106,7 +106,7 @@ def logit_adjusted_loss(
     )
 
 
-@Substitution(**SHARED, tau=_TAU)
+@Substitution(tau=_TAU)
 class LogitAdjustedLoss(_WeightedLoss):
     r"""Logit-adjusted cross-entropy (Menon et al., 2021); balanced softmax at ``tau=1``.
 
@@ -140,7 +140,7 @@ class LogitAdjustedLoss(_WeightedLoss):
 
     Shape
     -----
-    %(shape)s
+    %(loss_shape)s
 
     Examples
     --------

@@ -7,6 +7,7 @@ from numbers import Real
 import torch
 import torch.nn.functional as F
 
+from ..utils._docstring import Substitution
 from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
@@ -15,7 +16,6 @@ from ._base import (
     class_vector_like,
     full_precision,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["PolyLoss", "poly_loss"]
@@ -38,7 +38,7 @@ def _poly_loss(logits, target, sample_weight, *, epsilon, weight, reduction, cal
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(**SHARED, epsilon=_EPSILON)
+@Substitution(epsilon=_EPSILON)
 def poly_loss(logits, target, sample_weight=None, *, epsilon=1.0, weight=None, reduction="mean"):
     r"""Poly-1 loss with class and sample weights.
 
@@ -48,14 +48,14 @@ def poly_loss(logits, target, sample_weight=None, *, epsilon=1.0, weight=None, r
     ----------
     %(logits)s
     %(target)s
-    %(sample_weight)s
+    %(loss_sample_weight)s
     %(epsilon)s
     %(weight)s
     %(reduction)s
 
-    %(returns)s
+    %(loss_returns)s
 
-    %(checks)s
+    %(loss_checks)s
 
     Examples
     --------
@@ -82,7 +82,7 @@ def poly_loss(logits, target, sample_weight=None, *, epsilon=1.0, weight=None, r
     )
 
 
-@Substitution(**SHARED, epsilon=_EPSILON)
+@Substitution(epsilon=_EPSILON)
 class PolyLoss(_WeightedLoss):
     r"""Poly-1 loss (Leng et al., 2022) with class and sample weights.
 
@@ -109,7 +109,7 @@ class PolyLoss(_WeightedLoss):
 
     Shape
     -----
-    %(shape)s
+    %(loss_shape)s
 
     Examples
     --------

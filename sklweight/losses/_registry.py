@@ -6,6 +6,7 @@ import difflib
 
 from torch import nn
 
+from ..utils._docstring import fill_doc
 from ..utils._validation import format_param_error
 from ._cross_entropy import WeightedCrossEntropyLoss
 from ._focal import FocalLoss
@@ -28,15 +29,16 @@ LOSSES = {
 }
 
 
+@fill_doc
 def get_loss(name_or_class, *, caller="get_loss", param="criterion"):
     """Resolve a registered loss name to its class; a class or instance passes through.
 
     Parameters
     ----------
     name_or_class : str, type or torch.nn.Module
-        A name of :data:`LOSSES` (``"cross_entropy"``, ``"focal"``, ``"soft_f1"``,
-        ``"label_smoothing"``, ``"logit_adjusted"``, ``"ldam"``, ``"poly"``), a
-        ``torch.nn.Module`` subclass, or a ``torch.nn.Module`` instance.
+        A name of :data:`LOSSES`, one of
+        %(loss_names)s;
+        a ``torch.nn.Module`` subclass, or a ``torch.nn.Module`` instance.
     caller : str, default="get_loss"
         Name shown in the error message (a classifier passes its own).
     param : str, default="criterion"

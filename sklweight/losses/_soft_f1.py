@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import torch
 
+from ..utils._docstring import Substitution
 from ..utils._validation import (
     InvalidParameterError,
     StrOptions,
@@ -17,7 +18,6 @@ from ._base import (
     class_vector_like,
     full_precision,
 )
-from ._docstring import SHARED, Substitution
 from ._reduction import combine_weights
 
 __all__ = ["SoftF1Loss", "soft_f1_loss"]
@@ -78,7 +78,7 @@ def _soft_f1_loss(logits, target, sample_weight, *, average, weight, reduction, 
     return 1 - score
 
 
-@Substitution(**SHARED, average=_AVERAGE, f1_reduction=_REDUCTION)
+@Substitution(average=_AVERAGE, f1_reduction=_REDUCTION)
 def soft_f1_loss(
     logits, target, sample_weight=None, *, average="macro", weight=None, reduction="mean"
 ):
@@ -90,7 +90,7 @@ def soft_f1_loss(
     ----------
     %(logits)s
     %(target)s
-    %(sample_weight)s
+    %(loss_sample_weight)s
     %(average)s
     %(weight)s
     %(f1_reduction)s
@@ -100,7 +100,7 @@ def soft_f1_loss(
     loss : Tensor
         A scalar.
 
-    %(checks)s
+    %(loss_checks)s
 
     Examples
     --------
@@ -128,7 +128,7 @@ def soft_f1_loss(
     )
 
 
-@Substitution(**SHARED, average=_AVERAGE, f1_reduction=_REDUCTION)
+@Substitution(average=_AVERAGE, f1_reduction=_REDUCTION)
 class SoftF1Loss(_WeightedLoss):
     r"""Soft F1 loss: one minus the macro F1 computed from probabilities.
 
