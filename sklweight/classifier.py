@@ -86,7 +86,9 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     train_split : callable or None, default=ValidSplit(5, stratified=True)
         skorch's internal validation split; ``None`` trains on all rows.
     classes : array-like or None, default=None
-        All labels, in the order of the module's outputs; inferred from y when None.
+        All labels, in the order of the module's outputs; the sorted labels of y when
+        None. As in skorch, y may then hold these labels or their positions
+        ``0..K-1``, and an empty list hides ``classes_``.
     iterator_train : class, default=BatchIterator
         Batch iterator for training; ``torch.utils.data.DataLoader`` also works.
     iterator_valid : class, default=BatchIterator
@@ -94,6 +96,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     **kwargs
         Any other skorch ``NeuralNet`` parameter (``max_epochs``, ``lr``, ``batch_size``,
         ``optimizer``, ``callbacks``, ``device``, ``warm_start``, ...).
+        ``max_epochs=0`` initialises the module and trains nothing, as in skorch.
 
     Attributes
     ----------
@@ -129,11 +132,12 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
         "random_state": ["random_state"],
         "criterion": [str, type, HasMethods(["forward"])],
-        # skorch's own parameters that it does not check (lr=0 or max_epochs=0 trains
-        # nothing, batch_size=0 fails deep inside the iterator); -1 is skorch's full batch
+        # skorch's own parameters that it does not check (lr=0 trains nothing silently,
+        # batch_size=0 fails deep inside the iterator); -1 is skorch's full batch;
+        # max_epochs=0 is skorch's idiom for "initialise, train nothing"
         "lr": [Interval(Real, 0, None, closed="neither"), torch.Tensor],
         "batch_size": [Interval(Integral, 1, None, closed="left"), Options(Integral, {-1})],
-        "max_epochs": [Interval(Integral, 1, None, closed="left")],
+        "max_epochs": [Interval(Integral, 0, None, closed="left")],
     }
 
     def __init__(
@@ -203,7 +207,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         if not isinstance(X, FitData):
             super().check_data(X, y)
         elif X.passthrough:
-            super().check_data(X.X, None)
+            super().check_data(X.X, X.y)  # classes from y, else from the Dataset
 
     def get_dataset(self, X, y=None):
         if isinstance(X, FitData):
@@ -232,7 +236,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
             to_numpy(train.y), to_numpy(train.sample_weight),
             None if valid is None else to_numpy(valid.y),
             None if valid is None else to_numpy(valid.sample_weight),
-            classes=np.asarray(self.classes_), class_weight=self.class_weight,
+            classes=self._labels(), class_weight=self.class_weight,
             sampler=self.sampler, normalization=self.weight_normalization,
         )
         self.class_weight_ = plan.class_weight
@@ -310,11 +314,12 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         return loss
 
     def _check_output_width(self, y_pred):
-        n_classes = len(self.classes_)
+        labels = self._labels()
+        n_classes = len(labels)
         if y_pred.ndim == 2 and y_pred.shape[1] != n_classes:
             raise ValueError(
                 f"{self._public_name}: the module outputs {y_pred.shape[1]} values per "
-                f"row but y has {n_classes} classes {np.asarray(self.classes_).tolist()}; "
+                f"row but y has {n_classes} classes {labels.tolist()}; "
                 "the module must "
                 "output one logit per class (set its output width, e.g. "
                 f"module__out_features={n_classes})."
@@ -407,6 +412,10 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     def predict(self, X):
         """Return the predicted label of each row (labels as given to ``fit``).
 
+        A net that never saw labels (initialised, then ``load_params``) and has no
+        ``classes`` parameter returns the output indices ``0..K-1``, as skorch's
+        ``predict`` does; pass ``classes=`` to get labels.
+
         Parameters
         ----------
         X : array-like, DataFrame, Tensor, dict or Dataset
@@ -417,9 +426,18 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         y_pred : ndarray of shape (n_samples,)
         """
         proba = self.predict_proba(X)  # checks that the net is fitted
-        return np.asarray(self.classes_)[proba.argmax(axis=1)]
+        index = proba.argmax(axis=1)
+        labels = self._labels()
+        return index if labels is None else labels[index]
 
     # ------------------------------------------------------------------ helpers
+    def _labels(self):
+        """The labels in the order of the module's outputs; None when the net never saw
+        any (skorch's ``classes=[]`` hides ``classes_`` but the net still knows them)."""
+        if self.classes is not None and len(self.classes):
+            return np.asarray(self.classes)
+        return getattr(self, "classes_inferred_", None)
+
     def _seeded(self, fresh):
         return SeededFit(self, fresh)
 

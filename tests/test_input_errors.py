@@ -251,7 +251,9 @@ MLP_PARAMS = {
 NET_PARAMS = {
     "lr=0": ({"lr": 0}, r"'lr' parameter of WeightedNeuralNetClassifier"),
     "batch_size=0": ({"batch_size": 0}, r"'batch_size' parameter of WeightedNeuralNetClassifier"),
-    "max_epochs=0": ({"max_epochs": 0}, r"'max_epochs' parameter of WeightedNeuralNetClassifier"),
+    # max_epochs=0 is skorch's "initialise, train nothing" (tests/test_skorch_parity.py)
+    "max_epochs=-1": ({"max_epochs": -1},
+                      r"'max_epochs' parameter of WeightedNeuralNetClassifier"),
 }
 
 

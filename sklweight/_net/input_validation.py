@@ -15,13 +15,15 @@ import torch
 from scipy.sparse import issparse
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import assert_all_finite, column_or_1d, validate_data
-from skorch.utils import is_dataset
+from skorch.utils import is_dataset, to_numpy
 
 from ..class_weight._checks import weights_from_dict
 from ..utils._validation import Described, check_sample_weight, format_param_error
 from .batching import TensorDataset
 
-__all__ = ["FitData", "encode_labels", "validate_fit_data", "validate_predict_data"]
+__all__ = [
+    "FitData", "encode_labels", "learn_classes", "validate_fit_data", "validate_predict_data",
+]
 
 
 def _is_dict(X):
@@ -99,18 +101,62 @@ def _n_rows(X, caller):
 
 
 def encode_labels(y, classes, caller):
-    """Return the indices of ``y`` in ``classes``; unknown labels raise ``ValueError``."""
-    sorter = np.argsort(classes, kind="stable")
-    position = np.searchsorted(classes, y, sorter=sorter)
-    position = sorter[np.clip(position, 0, len(classes) - 1)]
-    unknown = classes[position] != y
-    if np.any(unknown):
+    """Return the indices of ``y`` in ``classes``; unknown labels raise ``ValueError``.
+
+    As in skorch, ``y`` may instead hold the output indices ``0..K-1`` themselves when
+    the labels were given by ``classes=`` (``classes=["foo", "bar"]`` with ``y`` of 0s
+    and 1s): that reading applies only when no value of ``y`` is one of the labels.
+    """
+    try:
+        sorter = np.argsort(classes, kind="stable")
+        position = np.searchsorted(classes, y, sorter=sorter)
+        position = sorter[np.clip(position, 0, len(classes) - 1)]
+        unknown = np.asarray(classes[position] != y, dtype=bool)
+    except TypeError:  # labels of types that do not compare (str against int)
+        position, unknown = None, np.ones(len(y), dtype=bool)
+    if not np.any(unknown):
+        return position.astype(np.int64)
+    if unknown.all() and _are_indices(y, len(classes)):
+        return y.astype(np.int64)
+    raise ValueError(
+        f"{caller}: y contains labels not seen before: "
+        f"{sorted(map(str, np.unique(y[unknown])))}; known classes are "
+        f"{list(map(str, classes))} (y may hold these labels, or their positions "
+        f"0..{len(classes) - 1} as in skorch)."
+    )
+
+
+def _are_indices(y, n_classes):
+    return (
+        np.issubdtype(y.dtype, np.integer) and len(y) > 0
+        and int(y.min()) >= 0 and int(y.max()) < n_classes
+    )
+
+
+def learn_classes(estimator, y, classes, *, reset, caller):
+    """Return the labels in the order of the module's outputs, learning them if needed.
+
+    A continued fit keeps the labels of the first one. Otherwise they are ``classes``
+    (``partial_fit``'s argument), else the estimator's ``classes`` parameter, else the
+    sorted labels of ``y``; they are stored as ``estimator.classes_inferred_`` (the
+    attribute behind skorch's ``classes_``). An empty ``classes`` parameter is skorch's
+    way to hide ``classes_``: the labels are then learnt from ``y`` all the same.
+    """
+    known = None if reset else getattr(estimator, "classes_inferred_", None)
+    if known is not None:
+        return np.asarray(known)
+    if classes is None:
+        classes = getattr(estimator, "classes", None)
+    if classes is not None and len(classes) == 0:
+        classes = None
+    classes = np.unique(y) if classes is None else np.asarray(classes)
+    if len(classes) < 2:
         raise ValueError(
-            f"{caller}: y contains labels not seen before: "
-            f"{sorted(map(str, np.unique(y[unknown])))}; known classes are "
-            f"{list(map(str, classes))}."
+            f"{caller} needs samples of at least 2 classes in the data, but the data "
+            f"contains only one class: {classes.tolist()[0]!r}."
         )
-    return position.astype(np.int64)
+    estimator.classes_inferred_ = classes
+    return classes
 
 
 def _check_X(estimator, X, reset):
@@ -138,13 +184,14 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     Parameters
     ----------
     estimator : WeightedNeuralNetClassifier
-        Receives ``n_features_in_``, ``feature_names_in_`` and (when ``reset``)
-        ``classes_inferred_``.
+        Receives ``n_features_in_``, ``feature_names_in_`` and, when it learns the
+        labels (see :func:`learn_classes`), ``classes_inferred_``.
     X : array-like, DataFrame, Tensor or dict of array-like
     y : array-like of shape (n_samples,)
     sample_weight : array-like of shape (n_samples,) or None
     reset : bool
-        A new fit (re-learn classes and feature counts) or a continued one.
+        A new fit (re-learn classes and feature counts) or a continued one (a net
+        initialised but never fitted still learns its classes).
     classes : array-like or None, default=None
         All labels (``partial_fit``'s argument); else the estimator's ``classes``
         parameter; else the labels of y.
@@ -170,7 +217,7 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
             "torch Dataset that yields (X, y) pairs, pass the Dataset as X."
         )
     X = _check_X(estimator, X, reset)
-    y = column_or_1d(y, warn=True)
+    y = column_or_1d(to_numpy(y) if isinstance(y, torch.Tensor) else y, warn=True)
     assert_all_finite(y, input_name="y")  # NaN in an object y, as scikit-learn's message
     check_classification_targets(y)
     n_samples = _n_rows(X, caller)
@@ -178,18 +225,7 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
         raise ValueError(
             f"{caller}: X and y have inconsistent numbers of samples: {n_samples} and {len(y)}."
         )
-    if classes is None:
-        classes = getattr(estimator, "classes", None)
-    if reset:
-        classes = np.unique(y) if classes is None else np.asarray(classes)
-        if len(classes) < 2:
-            raise ValueError(
-                f"{caller} needs samples of at least 2 classes in the data, but the data "
-                f"contains only one class: {classes[:1].tolist()[0]!r}."
-            )
-        estimator.classes_inferred_ = classes
-    else:
-        classes = np.asarray(estimator.classes_)
+    classes = learn_classes(estimator, y, classes, reset=reset, caller=caller)
     y_encoded = encode_labels(y, classes, caller)
     weights = check_sample_weight(sample_weight, n_samples, caller=caller)
     keep = weights > 0
