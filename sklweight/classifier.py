@@ -15,10 +15,13 @@ from ._net.criterion import is_sklweight_loss, resolve_criterion
 from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
 from ._net.seeding import SeededFit
 from ._net.training import NonFiniteLossError, TrainingControlMixin
-from ._net.weighting import NORMALIZATIONS, SAMPLE_WEIGHT_SAMPLER, plan_weights, scale_batch_loss
+from ._net.weighting import (
+    WEIGHTING_CONSTRAINTS,
+    check_weighting_names,
+    plan_weights,
+    scale_batch_loss,
+)
 from .callbacks import LabelEpochScoring, warn_if_scoring_encoded_labels
-from .class_weight import ClassWeights
-from .class_weight._strategies import STRATEGY_NAMES
 from .losses._reduction import weighted_reduce
 from .losses._registry import get_loss
 from .sampling import WeightedSampler
@@ -29,15 +32,10 @@ from .utils._validation import (
     Interval,
     Options,
     Real,
-    StrOptions,
     validate_params,
 )
 
 __all__ = ["NonFiniteLossError", "WeightedNeuralNetClassifier"]
-
-
-# the values class_weight and sampler accept (sampler adds "sample_weight")
-_WEIGHT_SPEC = [None, StrOptions(set(STRATEGY_NAMES)), dict, callable, ClassWeights]
 
 
 @fill_doc
@@ -126,10 +124,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     """
 
     _parameter_constraints = {
-        "class_weight": _WEIGHT_SPEC,
-        "sampler": [*_WEIGHT_SPEC[:1], StrOptions({*STRATEGY_NAMES, SAMPLE_WEIGHT_SAMPLER}),
-                    *_WEIGHT_SPEC[2:]],
-        "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
+        **WEIGHTING_CONSTRAINTS,  # class_weight, sampler, weight_normalization
         "random_state": ["random_state"],
         "criterion": [str, type, HasMethods(["forward"])],
         # skorch's own parameters that it does not check (lr=0 trains nothing silently,
@@ -187,6 +182,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
 
     def _check_weighting_params(self):
         params = {name: getattr(self, name) for name in self._parameter_constraints}
+        check_weighting_names(params, self._public_name)  # a typo gets "Did you mean"
         validate_params(self._parameter_constraints, params, self._public_name)
         if isinstance(self.criterion, str):
             get_loss(self.criterion, caller=self._public_name)  # lists the valid names
@@ -238,6 +234,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
             None if valid is None else to_numpy(valid.sample_weight),
             classes=self._labels(), class_weight=self.class_weight,
             sampler=self.sampler, normalization=self.weight_normalization,
+            caller=self._public_name,
         )
         self.class_weight_ = plan.class_weight
         self.class_counts_ = plan.class_counts
@@ -269,7 +266,8 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
             return iterator(dataset, **kwargs)
         if training and dataset.sampling_weight is not None:
             kwargs.pop("shuffle", None)
-            kwargs["sampler"] = WeightedSampler(dataset.sampling_weight, generator=generator)
+            kwargs["sampler"] = WeightedSampler._from_valid_weights(  # checked by the plan
+                dataset.sampling_weight, generator=generator)
         elif generator is not None and kwargs.get("shuffle"):
             kwargs.setdefault("generator", generator)
         if iterator is not BatchIterator:

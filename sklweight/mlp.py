@@ -15,9 +15,9 @@ from skorch.dataset import ValidSplit
 
 from ._net.criterion_params import CriterionParamsMixin
 from ._net.mlp_module import ACTIVATIONS, MLPModule
-from ._net.weighting import NORMALIZATIONS
+from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
 from .callbacks import LabelEpochScoring
-from .classifier import _WEIGHT_SPEC, WeightedNeuralNetClassifier
+from .classifier import WeightedNeuralNetClassifier
 from .utils._docstring import fill_doc
 from .utils._validation import (
     HasMethods,
@@ -143,9 +143,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "criterion": [str, type, HasMethods(["forward"])],
-        "class_weight": _WEIGHT_SPEC,
-        "sampler": WeightedNeuralNetClassifier._parameter_constraints["sampler"],
-        "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
+        **WEIGHTING_CONSTRAINTS,  # class_weight, sampler, weight_normalization
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
@@ -231,6 +229,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self : WeightedMLPClassifier
             Fitted estimator.
         """
+        check_weighting_names(self.get_params(deep=False), type(self).__name__)
         self._validate_params()
         self._hidden_layer_sizes()
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)

@@ -15,12 +15,10 @@ import torch
 from sklearn.utils import check_random_state
 from torch.utils.data import Sampler
 
-from .class_weight._compute import (
-    STRATEGY_NAMES,
-    check_classification_y,
-    check_strategy_name,
-    row_class_weights,
-)
+from ._net.weighting import SAMPLE_WEIGHT_SAMPLER, SAMPLER_NAMES, warn_unweighted_sampler
+from .class_weight._checks import check_labels
+from .class_weight._compute import class_weight_vector
+from .class_weight._strategies import check_strategy_name
 from .utils._docstring import fill_doc
 from .utils._validation import (
     Integral,
@@ -37,9 +35,8 @@ __all__ = [
     "make_sampler",
 ]
 
-SAMPLE_WEIGHT = "sample_weight"
-SAMPLER_NAMES = (*STRATEGY_NAMES, SAMPLE_WEIGHT)
-"""Every name :func:`make_sampler` accepts: the class-weight strategies and ``"sample_weight"``."""
+# SAMPLER_NAMES (re-exported here): every name make_sampler and the classifiers'
+# ``sampler`` accept, the class-weight strategies and ``"sample_weight"``
 
 
 def _check_weights(weights, *, caller):
@@ -199,6 +196,18 @@ class WeightedSampler(Sampler[int]):
         self.generator = _check_generator(generator, caller=caller)
         self._cdf, self._last = _cumulative(self.weights)
 
+    @classmethod
+    def _from_valid_weights(cls, weights, *, generator=None):
+        """A sampler over weights the caller has validated (the classifiers' plan):
+        one draw per row and epoch, no second check of the weights."""
+        sampler = cls.__new__(cls)
+        Sampler.__init__(sampler)
+        sampler.weights = weights
+        sampler.num_samples = int(weights.shape[0])
+        sampler.generator = generator
+        sampler._cdf, sampler._last = _cumulative(weights)
+        return sampler
+
     def draw(self):
         """Draw one epoch of indices.
 
@@ -285,15 +294,19 @@ def make_sampler(
     """
     caller = "make_sampler"
     if isinstance(strategy, str):
-        check_strategy_name(strategy, caller=caller, extra=(SAMPLE_WEIGHT,))
-    y, classes, y_idx = check_classification_y(y, caller=caller)
-    sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
-    if isinstance(strategy, str) and strategy == SAMPLE_WEIGHT:
-        probabilities = sample_weight
+        check_strategy_name(strategy, caller=caller, extra=(SAMPLE_WEIGHT_SAMPLER,))
+    y, classes, y_idx = check_labels(y, caller=caller)
+    if isinstance(strategy, str) and strategy == SAMPLE_WEIGHT_SAMPLER:
+        if sample_weight is None:
+            warn_unweighted_sampler(caller, param="strategy")
+        probabilities = check_sample_weight(sample_weight, y.shape[0], caller=caller)
     else:
-        probabilities = row_class_weights(
-            y, y_idx, classes, strategy, sample_weight, caller=caller, param="strategy"
+        sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
+        counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
+        class_weight = class_weight_vector(
+            strategy, classes, counts, caller=caller, param="strategy"
         )
+        probabilities = class_weight[y_idx]
         probabilities[sample_weight == 0] = 0.0
         if not probabilities.any():
             raise ValueError(

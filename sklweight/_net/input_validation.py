@@ -17,9 +17,14 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import assert_all_finite, column_or_1d, validate_data
 from skorch.utils import is_dataset, to_numpy
 
-from ..class_weight._checks import weights_from_dict
 from ..utils._validation import Described, check_sample_weight, format_param_error
 from .batching import TensorDataset
+from .weighting import (
+    SAMPLE_WEIGHT_SAMPLER,
+    check_weighting_dicts,
+    warn_untrained_classes,
+    warn_unweighted_sampler,
+)
 
 __all__ = [
     "FitData", "encode_labels", "learn_classes", "validate_fit_data", "validate_predict_data",
@@ -210,6 +215,16 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
                     "Pass arrays (or a dict of arrays) to use sample weights.",
                 )
             )
+        for name in ("class_weight", "sampler"):
+            if getattr(estimator, name, None) is not None:
+                raise ValueError(
+                    format_param_error(
+                        name, estimator._public_name, "None when X is a torch Dataset",
+                        getattr(estimator, name),
+                        "Weights need the labels before training: pass arrays (or a dict "
+                        "of arrays) and y.",
+                    )
+                )
         return FitData(X, y, None, passthrough=True)
     if y is None:
         raise ValueError(
@@ -227,16 +242,28 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
         )
     classes = learn_classes(estimator, y, classes, reset=reset, caller=caller)
     y_encoded = encode_labels(y, classes, caller)
+    # the one check of sample_weight in a fit: the weighting code after it assumes a
+    # validated float64 array
     weights = check_sample_weight(sample_weight, n_samples, caller=caller)
     keep = weights > 0
     if not keep.all():
+        present = np.bincount(y_encoded, minlength=len(classes)) > 0
+        kept = np.bincount(y_encoded[keep], minlength=len(classes)) > 0
+        warn_untrained_classes(classes[present & ~kept], estimator._public_name,
+                               reason="sample_weight 0")
         index = np.flatnonzero(keep)
         X, y_encoded, weights = _take(X, index), y_encoded[index], weights[index]
-    for name in ("class_weight", "sampler"):
-        value = getattr(estimator, name, None)
-        if isinstance(value, dict):
-            weights_from_dict(value, classes, caller=estimator._public_name, param=name)
+    _check_weighting(estimator, classes, sample_weight)
     return FitData(X, y_encoded, weights)
+
+
+def _check_weighting(estimator, classes, sample_weight):
+    """The weighting parameters against this fit's classes and sample weights."""
+    params = {name: getattr(estimator, name, None) for name in ("class_weight", "sampler")}
+    check_weighting_dicts(params, classes, estimator._public_name)
+    sampler = params["sampler"]
+    if sample_weight is None and isinstance(sampler, str) and sampler == SAMPLE_WEIGHT_SAMPLER:
+        warn_unweighted_sampler(estimator._public_name)
 
 
 def validate_predict_data(estimator, X):

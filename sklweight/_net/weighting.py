@@ -14,27 +14,46 @@ The rules of the specification (section 3), in one place:
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from sklearn.base import clone
 
-from ..class_weight import ClassWeights, class_counts, compute_class_weight
-from ..class_weight._checks import weights_from_dict
+from ..class_weight import ClassWeights
+from ..class_weight._checks import check_dict_classes
+from ..class_weight._compute import class_weight_vector
+from ..class_weight._strategies import STRATEGY_NAMES, check_strategy_name
+from ..utils._validation import StrOptions
 
 __all__ = [
     "NORMALIZATIONS",
+    "SAMPLER_NAMES",
     "SAMPLE_WEIGHT_SAMPLER",
+    "WEIGHTING_CONSTRAINTS",
     "WeightPlan",
+    "check_weighting_dicts",
+    "check_weighting_names",
     "normalize_weights",
     "plan_weights",
     "scale_batch_loss",
+    "warn_untrained_classes",
+    "warn_unweighted_sampler",
 ]
 
 # the values of ``weight_normalization`` (SPEC 3.2)
 NORMALIZATIONS = ("global", "batch", "none")
 # the ``sampler`` value that moves the per-sample weights from the loss into the sampling
 SAMPLE_WEIGHT_SAMPLER = "sample_weight"
+# every name ``sampler`` accepts: the class-weight strategies and SAMPLE_WEIGHT_SAMPLER
+SAMPLER_NAMES = (*STRATEGY_NAMES, SAMPLE_WEIGHT_SAMPLER)
+
+WEIGHTING_CONSTRAINTS = {
+    "class_weight": [None, StrOptions(set(STRATEGY_NAMES)), dict, callable, ClassWeights],
+    "sampler": [None, StrOptions(set(SAMPLER_NAMES)), dict, callable, ClassWeights],
+    "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
+}
+"""The constraints of the weighting parameters, shared by both classifiers."""
 
 
 def _unknown(name, value, options):
@@ -43,6 +62,94 @@ def _unknown(name, value, options):
         f"Got {value!r} instead."
     )
 
+
+# --------------------------------------------------------------------------- checks
+
+
+def check_weighting_names(params, caller):
+    """Refuse an unknown ``class_weight`` / ``sampler`` name with a "Did you mean".
+
+    Run before scikit-learn's validation of :data:`WEIGHTING_CONSTRAINTS`, whose
+    message lists the options but suggests none.
+
+    Parameters
+    ----------
+    params : dict
+        The estimator's parameters (others than the weighting ones are ignored).
+    caller : str
+        The estimator's public name.
+
+    Raises
+    ------
+    InvalidParameterError
+        For a string that is not a strategy name (nor ``"sample_weight"`` for the
+        sampler); the message lists the valid names and suggests the closest.
+    """
+    for name, extra in (("class_weight", ()), ("sampler", (SAMPLE_WEIGHT_SAMPLER,))):
+        value = params.get(name)
+        if isinstance(value, str):
+            check_strategy_name(value, caller=caller, param=name, extra=extra)
+
+
+def check_weighting_dicts(params, classes, caller):
+    """A ``class_weight`` or ``sampler`` dict (also as a ``ClassWeights`` strategy) must
+    name every class of the fit and no other label (SPEC 4).
+
+    Parameters
+    ----------
+    params : dict
+        ``{"class_weight": ..., "sampler": ...}``.
+    classes : ndarray of shape (n_classes,)
+        The labels of the fit, in the order of the module's outputs.
+    caller : str
+        The estimator's public name.
+    """
+    for name in ("class_weight", "sampler"):
+        value = params.get(name)
+        if isinstance(value, ClassWeights) and isinstance(value.strategy, dict):
+            check_dict_classes(value.strategy, classes, caller=caller,
+                               param=f"{name}__strategy")
+        elif isinstance(value, dict):
+            check_dict_classes(value, classes, caller=caller, param=name)
+
+
+def warn_unweighted_sampler(caller, param="sampler"):
+    """``sampler="sample_weight"`` without sample weights: the sampling is uniform."""
+    warnings.warn(
+        f"{caller}: {param}={SAMPLE_WEIGHT_SAMPLER!r} draws rows in proportion to "
+        "sample_weight, but no sample_weight was given, so it draws uniformly and nothing "
+        f"is weighted. Pass sample_weight, or use {param}=None (or a class-weight "
+        "strategy such as 'balanced').",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def warn_untrained_classes(labels, caller, *, reason):
+    """Every row of these classes has weight 0: the model can never predict them.
+
+    Parameters
+    ----------
+    labels : sequence
+        The classes concerned (nothing is warned when empty).
+    caller : str
+        The estimator's public name.
+    reason : str
+        Why the rows weigh nothing (shown in the message).
+    """
+    labels = np.asarray(labels).tolist()
+    if not labels:
+        return
+    warnings.warn(
+        f"{caller}: every row of class(es) {labels!r} has weight 0 ({reason}), so the "
+        "model never trains on them and can never predict them. Give some of their rows "
+        "a positive weight, or remove the class.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+# --------------------------------------------------------------------------- the plan
 
 
 @dataclass
@@ -57,62 +164,63 @@ class WeightPlan:
     valid_weight: np.ndarray | None  # (n_valid,) loss weights, normalised globally
 
 
-def _class_weight_vector(spec, y, sample_weight, classes):
-    """Per-class weights aligned with ``classes`` (encoded ``y`` indexes ``classes``).
-
-    Classes without a training row get weight 1 (they only matter for validation rows).
-    """
-    labels = classes[y]
-    present = np.unique(y)
+def _fit_class_weights(spec, classes, counts, *, caller, param):
+    # computed on this fit's training rows (SPEC 3.1): a ClassWeights is refitted, as a
+    # clone (the user's object is never fitted; a fitted one is not used as is)
     if isinstance(spec, ClassWeights):
-        fitted = clone(spec).fit(labels, sample_weight=sample_weight)
-        values = np.asarray(fitted.class_weight_, dtype=np.float64)
-    elif isinstance(spec, dict):
-        values = weights_from_dict(spec, classes, caller="fit", param="class_weight")[present]
-    else:
-        values = compute_class_weight(labels, spec, sample_weight=sample_weight)
-    weights = np.ones(len(classes), dtype=np.float64)
-    weights[present] = values
-    return weights
+        spec = clone(spec)
+    return class_weight_vector(spec, classes, counts, caller=caller, param=param)
 
 
 def plan_weights(
-    y_train, s_train, y_valid, s_valid, *, classes, class_weight, sampler, normalization
+    y_train, s_train, y_valid, s_valid, *, classes, class_weight, sampler, normalization,
+    caller="fit",
 ):
     """Compute the loss and sampling weights of one fit.
+
+    Assumes validated input (the estimator's ``fit`` checked ``sample_weight`` and the
+    parameters once).
 
     Parameters
     ----------
     y_train, y_valid : ndarray of int
-        Encoded targets of the training and validation rows (``y_valid`` may be None).
-    s_train, s_valid : ndarray of float
-        The user's sample weights of those rows (ones when none were given).
+        Encoded targets of the training and validation rows (``y_valid`` may be None):
+        indices into ``classes``.
+    s_train, s_valid : ndarray of float64
+        The user's sample weights of those rows (ones when none were given), positive.
     classes : ndarray of shape (K,)
-        The original labels; ``classes[y]`` are the user's labels.
+        The original labels, in the order of the module's outputs (any order);
+        ``classes[y]`` are the user's labels.
     class_weight : None, str, dict, callable or ClassWeights
         The ``class_weight`` parameter of the classifier.
     sampler : None, str, dict, callable or ClassWeights
         The ``sampler`` parameter (``"sample_weight"`` moves ``s`` into the sampling).
     normalization : {"global", "batch", "none"}
         The ``weight_normalization`` parameter.
+    caller : str, default="fit"
+        The estimator's public name (shown in messages and warnings).
 
     Returns
     -------
     plan : WeightPlan
+        Aligned with ``classes`` and with the rows given.
     """
     n_classes = len(classes)
-    counts = class_counts(y_train, n_classes, s_train)
+    counts = np.bincount(y_train, weights=s_train, minlength=n_classes)
     c = None
     if class_weight is not None:
-        c = _class_weight_vector(class_weight, y_train, s_train, classes)
+        c = _fit_class_weights(class_weight, classes, counts, caller=caller,
+                               param="class_weight")
 
     sampling = None
     loss_s = s_train
-    if sampler is not None and isinstance(sampler, str) and sampler == SAMPLE_WEIGHT_SAMPLER:
+    if isinstance(sampler, str) and sampler == SAMPLE_WEIGHT_SAMPLER:
         sampling = s_train
         loss_s = np.ones_like(s_train)
     elif sampler is not None:
-        sampling = _class_weight_vector(sampler, y_train, s_train, classes)[y_train]
+        sampling = _fit_class_weights(
+            sampler, classes, counts, caller=caller, param="sampler"
+        )[y_train]
 
     train = loss_s if c is None else loss_s * c[y_train]
     keep = train > 0
@@ -123,6 +231,11 @@ def plan_weights(
             "Every training row has zero weight after applying class_weight and "
             "sample_weight; nothing is left to learn from."
         )
+    untrained = (counts > 0) & (np.bincount(y_train[keep], minlength=n_classes) == 0)
+    warn_untrained_classes(
+        classes[untrained], caller,
+        reason="a class weight or sampling probability of 0",
+    )
     train = normalize_weights(train[keep], normalization)
     if sampling is not None:
         sampling = sampling[keep]

@@ -14,11 +14,12 @@ from ..utils._validation import (
     format_param_error,
     validate_params,
 )
-from ._compute import (
+from ._checks import check_labels
+from ._compute import class_weight_vector
+from ._strategies import (
     STRATEGY_NAMES,
     STRATEGY_PARAMETER_CONSTRAINTS,
-    check_classification_y,
-    class_weight_from_counts,
+    check_strategy_name,
     strategy_params,
 )
 
@@ -60,7 +61,7 @@ class ClassWeights(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     ``transform`` returns the class weights ``c[y_i]`` only, so ``fit_transform(y,
     sample_weight=s)`` equals ``fit(y, sample_weight=s).transform(y)`` as scikit-learn
     requires; the sample weights of SPEC 3.1 are ``s * c[y]``, which is
-    ``compute_sample_weight(y, ClassWeights(...), sample_weight=s)``.
+    ``compute_sample_weight(ClassWeights(...), y, sample_weight=s)``.
 
     Examples
     --------
@@ -100,18 +101,25 @@ class ClassWeights(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         tags.target_tags.one_d_labels = True
         return tags
 
-    def _fit(self, y, sample_weight):
+    def _strategy_and_params(self):
+        """The validated strategy and its hyper-parameters (``{}`` unless named)."""
         name = type(self).__name__
+        if isinstance(self.strategy, str):  # an unknown name gets a "Did you mean"
+            check_strategy_name(self.strategy, caller=name)
         validate_params(self._parameter_constraints, self.get_params(deep=False), name)
-        caller = f"{name}.fit"
-        y, classes, y_idx = check_classification_y(y, caller=caller)
-        sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
         params = {}
         if isinstance(self.strategy, str):
             params = {key: getattr(self, key) for key in strategy_params(self.strategy)}
+        return self.strategy, params
+
+    def _fit(self, y, sample_weight):
+        strategy, params = self._strategy_and_params()
+        caller = f"{type(self).__name__}.fit"
+        y, classes, y_idx = check_labels(y, caller=caller)
+        sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
         counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
-        self.class_weight_ = class_weight_from_counts(
-            counts, classes, self.strategy, params, caller=caller, param="strategy"
+        self.class_weight_ = class_weight_vector(
+            strategy, classes, counts, params=params, caller=caller, param="strategy"
         )
         self.classes_ = classes
         return y_idx

@@ -1,48 +1,232 @@
-"""Class weights and per-sample weights computed from labels and a strategy.
+"""Class weights and per-sample weights: the one mapping from a spec to a weight vector.
 
-The strategy names and formulas live in :mod:`._strategies` (re-exported here);
-:func:`compute_class_weight` counts the classes, applies a strategy and rescales the
-result; :func:`compute_sample_weight` composes ``w_i = s_i * c[y_i]`` (SPEC 3.1).
+:func:`class_weight_vector` turns a class-weight spec (``None``, a strategy name of the
+registry in :mod:`._strategies`, a dict, a callable, a :class:`ClassWeights` or an array)
+and the weighted class counts into one weight per class, aligned with a ``classes`` array
+given in any order. Everything that turns a spec into weights calls it:
+:func:`compute_class_weight`, :func:`compute_sample_weight`, :class:`ClassWeights`, the
+sampler and the classifiers' weight plan. It assumes validated input; the public functions
+check their arguments once (:mod:`._checks`) and delegate to it.
+
+:func:`compute_class_weight` and :func:`compute_sample_weight` take scikit-learn's calls:
+every call that works with scikit-learn's functions of the same names gives their
+result, and the strategies, :class:`ClassWeights`, ``sample_weight`` and the strategy
+parameters are extensions.
 """
 
 from __future__ import annotations
 
 import numpy as np
-from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from scipy.sparse import issparse
 from sklearn.utils import column_or_1d
 from sklearn.utils.validation import check_is_fitted
 
-from ..utils._docstring import fill_doc
-from ..utils._validation import InvalidParameterError, check_sample_weight, format_param_error
-from ._checks import check_classification_y, check_weight_vector, labels_repr, weights_from_dict
-from ._strategies import (
-    STRATEGIES,
-    STRATEGY_NAMES,
-    STRATEGY_PARAMETER_CONSTRAINTS,
-    check_strategy_name,
-    check_strategy_params,
-    get_strategy,
-    strategy_params,
+from ..utils._docstring import FRAGMENTS, Substitution
+from ..utils._validation import (
+    Described,
+    InvalidParameterError,
+    check_sample_weight,
+    format_param_error,
 )
+from ._checks import check_classes, check_labels, check_weight_vector, labels_repr
+from ._strategies import check_strategy_params, get_strategy
 
 __all__ = [
-    "STRATEGIES",
-    "STRATEGY_NAMES",
-    "STRATEGY_PARAMETER_CONSTRAINTS",
-    "check_classification_y",
-    "check_strategy_name",
     "class_counts",
-    "class_weight_from_counts",
+    "class_weight_vector",
     "compute_class_weight",
     "compute_sample_weight",
-    "get_strategy",
-    "row_class_weights",
-    "strategy_params",
 ]
 
 
-# --------------------------------------------------------------------------- computation
+# --------------------------------------------------------------------------- the mapping
+
+
+def _reject_params(params, caller, what):
+    if params:
+        name = next(iter(params))
+        raise InvalidParameterError(
+            format_param_error(
+                name, caller, "given only with a strategy name or a callable", params[name],
+                f"{what} is used as given.",
+            )
+        )
+
+
+def _present(counts, caller):
+    present = counts > 0
+    if not present.any():
+        raise ValueError(
+            format_param_error(
+                "sample_weight", caller, "positive on some row counted",
+                Described("all zeros"),
+            )
+        )
+    return present
+
+
+def _rescaled(raw, counts, present):
+    """Rescale the weights of the present classes so that ``counts @ w == counts.sum()``;
+    classes without weighted rows get the neutral weight 1."""
+    weights = np.ones(counts.shape[0])
+    weights[present] = raw * (counts.sum() / np.dot(counts[present], raw))
+    return weights
+
+
+def _dict_weights(mapping, classes, *, caller, param):
+    # scikit-learn's rule: a class missing from the dict gets 1; keys that are not
+    # classes are an error only when some class is also missing (a likely mix-up)
+    labels = classes.tolist()
+    values = np.ones(len(labels))
+    missing = []
+    for i, label in enumerate(labels):
+        if label in mapping:
+            try:
+                values[i] = float(mapping[label])
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    format_param_error(param, caller, "a dict of real-valued weights", mapping)
+                ) from exc
+        else:
+            missing.append(label)
+    if missing and len(labels) - len(missing) != len(mapping):
+        unknown = [key for key in mapping if key not in set(labels)]
+        raise ValueError(
+            format_param_error(
+                param, caller, f"a dict whose keys are classes, {labels!r}", mapping,
+                f"Its keys {unknown!r} are not classes and the classes {missing!r} are "
+                "not in it.",
+            )
+        )
+    return check_weight_vector(
+        values, len(labels), classes, caller=caller, param=param, what="a dict of weights",
+        allow_zeros=True,
+    )
+
+
+def _callable_weights(function, classes, counts, present, params, *, caller, param):
+    with np.errstate(divide="ignore", invalid="ignore"):
+        raw = function(counts.copy(), **params)
+    what = "a callable returning one finite, non-negative weight per class"
+    if np.shape(raw) != counts.shape:
+        raise ValueError(
+            format_param_error(
+                param, caller, what,
+                Described(
+                    f"a callable returning shape {np.shape(raw)} for {counts.shape[0]} classes"
+                ),
+            )
+        )
+    raw = check_weight_vector(
+        np.asarray(raw)[present], int(present.sum()), classes[present],
+        caller=caller, param=param, what=what,
+    )
+    return _rescaled(raw, counts, present)
+
+
+def _fitted_weights(class_weights, classes, *, caller, param):
+    index = {label: i for i, label in enumerate(class_weights.classes_.tolist())}
+    unseen = [label for label in classes.tolist() if label not in index]
+    if unseen:
+        raise ValueError(
+            format_param_error(
+                param, caller,
+                f"a ClassWeights fitted on every class, {labels_repr(classes)}",
+                Described(f"one fitted on {labels_repr(class_weights.classes_)}"),
+                f"It never saw the unseen label(s) {unseen!r}; fit it on these labels, "
+                "or pass it unfitted to compute the weights from y.",
+            )
+        )
+    return class_weights.class_weight_[[index[label] for label in classes.tolist()]]
+
+
+def _is_fitted(estimator):
+    try:
+        check_is_fitted(estimator)
+    except Exception:  # noqa: BLE001 (NotFittedError, or no fitted attribute at all)
+        return False
+    return True
+
+
+def class_weight_vector(class_weight, classes, counts, *, params=None, caller,
+                        param="class_weight"):
+    """One weight per class of ``classes`` from a class-weight spec and the class counts.
+
+    The one mapping from a spec to a vector (see the module docstring); it assumes
+    validated ``classes`` and ``counts``.
+
+    Parameters
+    ----------
+    class_weight : None, str, dict, callable, ClassWeights or array-like
+        ``None``: ones. A strategy name: its formula on the counts of the classes
+        present, rescaled so that ``counts @ w == counts.sum()`` (classes with a count
+        of 0 get the neutral weight 1). A dict ``{label: weight}``: used as given, a
+        class it misses gets 1 (scikit-learn's rule). A callable ``f(counts, **params)``:
+        rescaled as a strategy. A fitted :class:`ClassWeights`: its weights, looked up
+        by label; an unfitted one: its strategy and parameters. An array: one weight per
+        class of ``classes``, used as given.
+    classes : ndarray of shape (n_classes,)
+        The labels, in any order; the result is aligned with it.
+    counts : ndarray of shape (n_classes,)
+        Non-negative weighted row counts, aligned with ``classes``, with a positive sum.
+    params : dict, default=None
+        Hyper-parameters of a named strategy, or keyword arguments of a callable.
+    caller : str
+        Public function or class that received the spec (shown in messages).
+    param : str, default="class_weight"
+        Name under which the spec was received.
+
+    Returns
+    -------
+    weights : ndarray of shape (n_classes,)
+        Float64, finite and non-negative, aligned with ``classes``.
+    """
+    from ._class_weights import ClassWeights  # ClassWeights calls this function
+
+    params = {} if params is None else params
+    if isinstance(class_weight, ClassWeights):
+        _reject_params(params, caller, "A ClassWeights")
+        if _is_fitted(class_weight):
+            return _fitted_weights(class_weight, classes, caller=caller, param=param)
+        strategy, strategy_params = class_weight._strategy_and_params()
+        return class_weight_vector(
+            strategy, classes, counts, params=strategy_params, caller=caller,
+            param=f"{param}__strategy",
+        )
+    if class_weight is None:
+        _reject_params(params, caller, "None")
+        return np.ones(classes.shape[0])
+    if isinstance(class_weight, dict):
+        _reject_params(params, caller, "A dict of class weights")
+        return _dict_weights(class_weight, classes, caller=caller, param=param)
+    if isinstance(class_weight, str):
+        function = get_strategy(class_weight, caller=caller, param=param)
+        params = check_strategy_params(class_weight, params, caller=caller)
+        present = _present(counts, caller)
+        return _rescaled(function(counts[present], **params), counts, present)
+    if callable(class_weight):
+        return _callable_weights(
+            class_weight, classes, counts, _present(counts, caller), params,
+            caller=caller, param=param,
+        )
+    if isinstance(class_weight, (list, tuple, np.ndarray)) or hasattr(class_weight, "__array__"):
+        _reject_params(params, caller, "An array of class weights")
+        return check_weight_vector(
+            class_weight, classes.shape[0], classes, caller=caller, param=param,
+            what=f"an array of one weight per class of {labels_repr(classes)}",
+            allow_zeros=True,
+        )
+    raise ValueError(
+        format_param_error(
+            param, caller,
+            "None, a strategy name, a dict {label: weight}, a callable, a "
+            "sklweight.ClassWeights or an array of one weight per class",
+            class_weight,
+        )
+    )
+
+
+# --------------------------------------------------------------------------- counts
 
 
 def class_counts(y, n_classes=None, sample_weight=None):
@@ -77,104 +261,61 @@ def class_counts(y, n_classes=None, sample_weight=None):
                 "y",
                 "class_counts",
                 f"integer class indices in [0, {n_classes - 1}]",
-                f"values in [{y.min()!r}, {y.max()!r}] of dtype {y.dtype}",
+                Described(f"values in [{y.min()!r}, {y.max()!r}] of dtype {y.dtype}"),
             )
         )
     return np.bincount(y, weights=sample_weight, minlength=n_classes).astype(np.float64)
 
 
-def class_weight_from_counts(counts, classes, strategy, params, *, caller, param):
-    """Class weights aligned with ``classes`` from validated weighted class counts.
+# --------------------------------------------------------------------------- public functions
 
-    The computation behind :func:`compute_class_weight` and :class:`ClassWeights`, for
-    callers that have already validated and counted their labels.
+_CLASS_WEIGHT_DOC = """\
+class_weight : None, str, dict, callable, ClassWeights or array-like
+    How the class weights ``c`` are obtained from the class counts ``n_c`` (rows
+    counted by ``sample_weight``):
 
-    Parameters
-    ----------
-    counts : ndarray of shape (n_classes,)
-        Weighted class counts (see :func:`class_counts`).
-    classes : ndarray of shape (n_classes,)
-        The labels the counts belong to (named in messages).
-    strategy : str, dict or callable
-        As in :func:`compute_class_weight`.
-    params : dict
-        Hyper-parameters of a named strategy or extra arguments of a callable.
-    caller : str
-        Public function or class that received the arguments.
-    param : str
-        Name under which ``strategy`` was received.
+    - ``None``: all ones (scikit-learn's);
+    - a strategy name, one of
+      %(strategy_names)s:
+      its formula (see :class:`ClassWeights`; ``"balanced"`` is scikit-learn's
+      ``n / (K n_c)``), rescaled so that ``sum_i s_i c[y_i] / sum_i s_i = 1``;
+    - a dict ``{label: weight}``, used as given; a class it misses gets 1 and keys that
+      are not classes are an error only when a class is missing too (scikit-learn's
+      rule);
+    - a callable ``f(counts, **strategy_params) -> weights`` taking the weighted class
+      counts (aligned with ``classes``), rescaled like a strategy;
+    - a :class:`ClassWeights`: used as is when fitted, otherwise its strategy and
+      parameters are applied here (the object passed is never fitted);
+    - an array of one weight per class (of ``classes``, or of ``np.unique(y)``), used
+      as given.
 
-    Returns
-    -------
-    class_weight : ndarray of shape (n_classes,)
-        Rescaled so that ``counts @ class_weight == counts.sum()`` (a dict: as given).
-    """
-    if isinstance(strategy, dict):
-        if params:
-            raise InvalidParameterError(
-                format_param_error(
-                    next(iter(params)),
-                    caller,
-                    "given only with a named strategy",
-                    params[next(iter(params))],
-                    "A dict of class weights is used as given.",
-                )
-            )
-        return weights_from_dict(strategy, classes, caller=caller, param=param)
-    present = counts > 0
-    if present.sum() < 2:
-        raise ValueError(
-            format_param_error(
-                "sample_weight",
-                caller,
-                "positive on rows of at least two classes",
-                f"positive weight only on class {classes[present].tolist()[0]!r}",
-            )
-        )
-    if isinstance(strategy, str):
-        function = get_strategy(strategy, caller=caller, param=param)
-        raw = function(counts[present], **check_strategy_params(strategy, params, caller=caller))
-    elif callable(strategy):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            raw = strategy(counts.copy(), **params)
-        what = "a callable returning one finite, non-negative weight per class"
-        if np.shape(raw) != counts.shape:
-            raise ValueError(
-                format_param_error(
-                    param,
-                    caller,
-                    what,
-                    f"a callable returning shape {np.shape(raw)} for {counts.shape[0]} classes",
-                )
-            )
-        raw = check_weight_vector(
-            np.asarray(raw)[present],
-            int(present.sum()),
-            classes[present],
-            caller=caller,
-            param=param,
-            what=what,
-        )
-    else:
-        raise ValueError(
-            format_param_error(
-                param, caller, "a strategy name, a dict {label: weight} or a callable", strategy
-            )
-        )
-    weights = np.zeros(counts.shape[0])
-    weights[present] = raw
-    # Rescale so that sum_i s_i c[y_i] / sum_i s_i = 1.
-    return weights * (counts.sum() / np.dot(counts, weights))
+    A class without weighted rows gets the neutral weight 1 from a strategy or a
+    callable (scikit-learn's ``"balanced"`` refuses such classes or divides by zero)."""
+
+# the strategy names are listed from the registry when the docstrings are filled
+fill_doc = Substitution(
+    class_weight=lambda: _CLASS_WEIGHT_DOC % {"strategy_names": FRAGMENTS["strategy_names"]()}
+)
 
 
 @fill_doc
-def compute_class_weight(y, strategy="balanced", *, sample_weight=None, **strategy_params):
-    """Compute one weight per class of ``y``.
+def compute_class_weight(class_weight, *, classes=None, y, sample_weight=None,
+                         **strategy_params):
+    """Compute one weight per class, scikit-learn's way and with more strategies.
+
+    ``compute_class_weight("balanced", classes=np.unique(y), y=y)`` is scikit-learn's
+    call and gives scikit-learn's result.
 
     Parameters
     ----------
-    %(y)s
-    %(strategy)s
+    %(class_weight)s
+    classes : array-like of shape (n_classes,), default=None
+        The labels to weigh, in any order (the result follows it); it must include
+        every label of ``y`` and may add labels absent from ``y``. ``None`` means
+        ``np.unique(y)``.
+    y : array-like of shape (n_samples,)
+        Class labels of the rows (ints, strings, bools, ...), keyword-only as in
+        scikit-learn.
     %(sample_weight)s
     **strategy_params : dict
         Hyper-parameters of the named strategy (``beta=0.999`` for
@@ -184,15 +325,16 @@ def compute_class_weight(y, strategy="balanced", *, sample_weight=None, **strate
     Returns
     -------
     class_weight : ndarray of shape (n_classes,)
-        Weight of each class of ``np.unique(y)``, in that order.
+        The weight of each class of ``classes``, in that order.
 
     Raises
     ------
     ValueError
-        On an unknown strategy name (the message lists the valid ones), a dict that
-        misses or invents a class (the message lists the classes), invalid labels or
-        invalid ``sample_weight``. An invalid strategy hyper-parameter raises
-        scikit-learn's ``InvalidParameterError`` (a ``ValueError``).
+        If ``classes`` misses a label of ``y`` or repeats one, on a dict that misses
+        classes and has other keys, on invalid labels or invalid ``sample_weight``. An
+        unknown strategy name or an invalid strategy hyper-parameter raises
+        scikit-learn's ``InvalidParameterError`` (a ``ValueError``), the name with a
+        "Did you mean" suggestion.
 
     See Also
     --------
@@ -201,9 +343,10 @@ def compute_class_weight(y, strategy="balanced", *, sample_weight=None, **strate
 
     Notes
     -----
-    Unweighted ``"balanced"`` equals scikit-learn's
-    ``compute_class_weight("balanced", classes=np.unique(y), y=y)``, and with
-    ``sample_weight`` it equals scikit-learn's with the same ``sample_weight``.
+    Where scikit-learn's function returns something for a class whose rows all have
+    zero sample weight (``inf`` for ``"balanced"``), this one treats the rows as
+    removed; negative or non-finite weights, in a dict or in ``sample_weight``, are
+    refused rather than passed on.
 
     References
     ----------
@@ -212,129 +355,168 @@ def compute_class_weight(y, strategy="balanced", *, sample_weight=None, **strate
 
     Examples
     --------
-    >>> from sklweight.class_weight import compute_class_weight
-    >>> compute_class_weight(["a", "a", "a", "b"], "balanced")
+    >>> import numpy as np
+    >>> from sklweight import compute_class_weight
+    >>> y = ["a", "a", "a", "b"]
+    >>> compute_class_weight("balanced", classes=np.unique(y), y=y)
     array([0.66666667, 2.        ])
-    >>> compute_class_weight([0, 0, 0, 1], "inverse_sqrt").round(4)
+    >>> compute_class_weight("balanced", classes=["b", "a"], y=y)
+    array([2.        , 0.66666667])
+    >>> compute_class_weight("inverse_sqrt", y=[0, 0, 0, 1]).round(4)
     array([0.8453, 1.4641])
+    >>> compute_class_weight({"b": 5.0}, y=y)
+    array([1., 5.])
     """
     caller = "compute_class_weight"
-    y, classes, y_idx = check_classification_y(y, caller=caller)
+    y, y_classes, y_idx = check_labels(y, caller=caller)
+    if classes is None:
+        classes = y_classes
+    else:
+        classes, y_idx = check_classes(classes, y, y_classes, y_idx, caller=caller)
     sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
     counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
-    return class_weight_from_counts(
-        counts, classes, strategy, strategy_params, caller=caller, param="strategy"
+    return class_weight_vector(
+        class_weight, classes, counts, params=strategy_params, caller=caller
     )
 
 
-def _is_y_transformer(obj):
-    return hasattr(obj, "fit") and hasattr(obj, "transform") and hasattr(obj, "get_params")
+def _computes_from_counts(spec):
+    from ._class_weights import ClassWeights
+
+    if isinstance(spec, ClassWeights):
+        return not _is_fitted(spec)
+    return isinstance(spec, str) or (callable(spec) and not isinstance(spec, dict))
 
 
-def row_class_weights(y, y_idx, classes, class_weight, sample_weight, *, caller, param):
-    """Per-row class weight ``c[y_i]`` for validated input (see :func:`compute_sample_weight`).
+def _column_specs(class_weight, n_outputs, *, caller, indices):
+    """One class-weight spec per column of ``y`` (scikit-learn's multi-output rules)."""
+    if n_outputs == 1:
+        specs = [class_weight]
+    elif isinstance(class_weight, list):
+        if len(class_weight) != n_outputs:
+            raise ValueError(
+                format_param_error(
+                    "class_weight", caller,
+                    f"a list of one class-weight spec per output ({n_outputs})",
+                    Described(f"a list of {len(class_weight)} element(s)"),
+                )
+            )
+        specs = class_weight
+    elif _computes_from_counts(class_weight):
+        specs = [class_weight] * n_outputs
+    else:
+        raise ValueError(
+            format_param_error(
+                "class_weight", caller,
+                "a list of one spec (a dict, ...) per output, or a strategy name, for "
+                "multi-output y",
+                class_weight,
+            )
+        )
+    if indices is not None:
+        for spec in specs:
+            if not _computes_from_counts(spec):
+                raise ValueError(
+                    format_param_error(
+                        "class_weight", caller,
+                        "a strategy name (such as 'balanced'), a callable or an unfitted "
+                        "ClassWeights when indices is given",
+                        spec,
+                        "Weights used as given do not depend on a subsample.",
+                    )
+                )
+    return specs
 
-    Parameters
-    ----------
-    y : ndarray of shape (n_samples,)
-        Validated labels.
-    y_idx : ndarray of shape (n_samples,)
-        Index of each label in ``classes``.
-    classes : ndarray of shape (n_classes,)
-        ``np.unique(y)``.
-    class_weight : None, str, dict, callable, ClassWeights or array-like
-        As in :func:`compute_sample_weight`.
-    sample_weight : ndarray of shape (n_samples,)
-        Validated sample weights (classes are counted by them).
-    caller : str
-        Public function that received the arguments.
-    param : str
-        Name under which ``class_weight`` was received.
 
-    Returns
-    -------
-    weights : ndarray of shape (n_samples,)
-        The class weight of each row (not multiplied by ``sample_weight``).
-    """
-    n_classes = classes.shape[0]
-    if class_weight is None:
-        return np.ones(y.shape[0])
-    if isinstance(class_weight, (str, dict)) or (
-        callable(class_weight) and not _is_y_transformer(class_weight)
-    ):
-        counts = np.bincount(y_idx, weights=sample_weight, minlength=n_classes)
-        weights = class_weight_from_counts(
-            counts, classes, class_weight, {}, caller=caller, param=param
+def _check_indices(indices, n_samples, *, caller):
+    try:
+        indices = np.asarray(indices)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(
+            format_param_error("indices", caller, "an array of row indices", indices)
+        ) from exc
+    if indices.ndim != 1 or not np.issubdtype(indices.dtype, np.integer):
+        raise ValueError(
+            format_param_error(
+                "indices", caller, "a 1-D array of integer row indices",
+                Described(f"an array of shape {indices.shape} and dtype {indices.dtype}"),
+            )
         )
-        return weights[y_idx]
-    if _is_y_transformer(class_weight):
-        try:
-            check_is_fitted(class_weight)
-        except NotFittedError:
-            class_weight = clone(class_weight).fit(y, sample_weight=sample_weight)
-        rows = class_weight.transform(y)
-        return check_weight_vector(
-            rows,
-            y.shape[0],
-            y,
-            caller=caller,
-            param=param,
-            what="an estimator whose transform(y) gives one weight per row",
+    if indices.shape[0] == 0:
+        raise ValueError(format_param_error("indices", caller, "non-empty", indices))
+    if indices.min() < -n_samples or indices.max() >= n_samples:
+        raise ValueError(
+            format_param_error(
+                "indices", caller, f"row indices in [0, {n_samples - 1}]",
+                Described(f"indices in [{indices.min()}, {indices.max()}]"),
+            )
         )
-    if isinstance(class_weight, (list, tuple, np.ndarray)) or hasattr(class_weight, "__array__"):
-        weights = check_weight_vector(
-            class_weight,
-            n_classes,
-            classes,
-            caller=caller,
-            param=param,
-            what=f"an array of one weight per class of np.unique(y), {labels_repr(classes)}",
-        )
-        return weights[y_idx]
-    raise ValueError(
-        format_param_error(
-            param,
-            caller,
-            "None, a strategy name, a dict {label: weight}, a callable, a ClassWeights "
-            "instance or an array aligned with np.unique(y)",
-            class_weight,
-        )
-    )
+    return indices
 
 
 @fill_doc
-def compute_sample_weight(y, class_weight, sample_weight=None):
+def compute_sample_weight(class_weight, y, *, sample_weight=None, indices=None):
     """Compute per-sample weights ``w_i = sample_weight_i * class_weight[y_i]``.
+
+    ``compute_sample_weight("balanced", y)`` is scikit-learn's call and gives
+    scikit-learn's result, for multi-output ``y`` and with ``indices`` as well.
 
     Parameters
     ----------
-    %(y)s
-    class_weight : None, str, dict, callable, ClassWeights or array-like
-        The class weights ``c``: ``None`` (all ones), a strategy name or callable of
-        :func:`compute_class_weight` (computed on ``y`` with its ``sample_weight``), a
-        dict ``{label: weight}`` (used as given), a :class:`ClassWeights` (used as is
-        when fitted; otherwise a clone is fitted on ``y`` and ``sample_weight``, leaving
-        the object passed untouched), or an array of one weight per class of
-        ``np.unique(y)``, in that order (used as given).
+    %(class_weight)s
+        For multi-output ``y``: a list of one such spec per column, or one that is
+        computed from the counts (a strategy name, a callable, an unfitted
+        :class:`ClassWeights`), applied to each column; the weights of the columns are
+        multiplied.
+    y : array-like or sparse matrix of shape (n_samples,) or (n_samples, n_outputs)
+        Class labels of the rows.
     %(sample_weight)s
+    indices : array-like of shape (n_subsample,), default=None
+        Rows of a subsample (a bootstrap may repeat them): the class weights are
+        computed on these rows only and a class absent from them gets weight 0
+        (scikit-learn's rule). Only with a spec computed from the counts.
 
     Returns
     -------
     sample_weight : ndarray of shape (n_samples,)
-        ``sample_weight_i * c[y_i]`` (float64).
+        ``sample_weight_i * c[y_i]`` (float64), for every row of ``y``.
+
+    See Also
+    --------
+    compute_class_weight : The class weights ``c``.
 
     Examples
     --------
-    >>> from sklweight.class_weight import compute_sample_weight
-    >>> compute_sample_weight([0, 0, 0, 1], "balanced")
+    >>> from sklweight import compute_sample_weight
+    >>> compute_sample_weight("balanced", [0, 0, 0, 1])
     array([0.66666667, 0.66666667, 0.66666667, 2.        ])
-    >>> compute_sample_weight(["a", "b"], {"a": 1.0, "b": 3.0}, sample_weight=[2.0, 0.5])
+    >>> compute_sample_weight({"a": 1.0, "b": 3.0}, ["a", "b"], sample_weight=[2.0, 0.5])
     array([2. , 1.5])
     """
     caller = "compute_sample_weight"
-    y, classes, y_idx = check_classification_y(y, caller=caller)
-    sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
-    rows = row_class_weights(
-        y, y_idx, classes, class_weight, sample_weight, caller=caller, param="class_weight"
-    )
-    return sample_weight * rows
+    if issparse(y):
+        y = y.toarray()
+    array = y if hasattr(y, "ndim") else np.asarray(y)
+    if array.ndim == 2 and array.shape[1] > 1:
+        columns = [np.asarray(array)[:, k] for k in range(array.shape[1])]
+    elif array.ndim == 2:
+        columns = [np.asarray(array)[:, 0]]
+    else:
+        columns = [y]
+    specs = _column_specs(class_weight, len(columns), caller=caller, indices=indices)
+    encoded = [check_labels(column, caller=caller) for column in columns]
+    n_samples = encoded[0][0].shape[0]
+    sample_weight = check_sample_weight(sample_weight, n_samples, caller=caller)
+    rows = None if indices is None else _check_indices(indices, n_samples, caller=caller)
+    result = sample_weight.copy()
+    for spec, (_, classes, y_idx) in zip(specs, encoded, strict=True):
+        if rows is None:
+            counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
+            weights = class_weight_vector(spec, classes, counts, caller=caller)
+        else:
+            sub = y_idx[rows]
+            counts = np.bincount(sub, weights=sample_weight[rows], minlength=classes.shape[0])
+            weights = class_weight_vector(spec, classes, counts, caller=caller)
+            weights[np.bincount(sub, minlength=classes.shape[0]) == 0] = 0.0
+        result *= weights[y_idx]
+    return result

@@ -112,14 +112,16 @@ def check_strategy_name(name, *, caller, param="strategy", extra=()):
 
     Raises
     ------
-    ValueError
-        If ``name`` is unknown; the message lists the valid names.
+    InvalidParameterError
+        If ``name`` is unknown (scikit-learn's error for a parameter out of its
+        options, a ``ValueError``); the message lists the valid names and suggests the
+        closest one.
     """
     valid = STRATEGY_NAMES + tuple(extra)
     if isinstance(name, str) and name in valid:
         return name
     close = difflib.get_close_matches(name, valid, n=1) if isinstance(name, str) else []
-    raise ValueError(
+    raise InvalidParameterError(
         format_param_error(
             param,
             caller,

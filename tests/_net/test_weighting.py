@@ -4,8 +4,19 @@ import numpy as np
 import pytest
 from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_weight
 
-from sklweight import ClassWeights
-from sklweight._net.weighting import plan_weights
+from sklweight import (
+    ClassWeights,
+    WeightedMLPClassifier,
+    WeightedNeuralNetClassifier,
+    compute_class_weight,
+)
+from sklweight._net.weighting import (
+    SAMPLE_WEIGHT_SAMPLER,
+    SAMPLER_NAMES,
+    WEIGHTING_CONSTRAINTS,
+    plan_weights,
+)
+from sklweight.class_weight import STRATEGY_NAMES
 
 CLASSES = np.array(["a", "b", "c"])
 
@@ -72,7 +83,8 @@ def test_sample_weight_sampler_moves_weights_out_of_the_loss():
 
 def test_dict_is_used_as_given_and_zero_class_drops_rows():
     y = np.array([0, 1, 2, 2])
-    p = plan(y, class_weight={"a": 0.0, "b": 2.0, "c": 1.0}, normalization="none")
+    with pytest.warns(UserWarning, match=r"class\(es\) \['a'\] has weight 0"):
+        p = plan(y, class_weight={"a": 0.0, "b": 2.0, "c": 1.0}, normalization="none")
     np.testing.assert_array_equal(p.class_weight, [0.0, 2.0, 1.0])
     np.testing.assert_array_equal(p.train_keep, [False, True, True, True])
     np.testing.assert_array_equal(p.train_weight, [2.0, 1.0, 1.0])
@@ -101,3 +113,43 @@ def test_class_missing_from_training_rows_gets_neutral_weight():
 def test_all_rows_zero_after_class_weights_is_an_error():
     with pytest.raises(ValueError, match="zero weight"):
         plan([0, 0], class_weight={"a": 0.0, "b": 1.0, "c": 1.0})
+
+
+UNSORTED = np.array(["c", "a", "b"])
+
+
+@pytest.mark.parametrize(
+    "spec", ["balanced", "inverse", ClassWeights("effective_number", beta=0.9),
+             {"a": 1.0, "b": 2.0, "c": 4.0}, lambda counts: 1 / counts],
+    ids=["balanced", "inverse", "ClassWeights", "dict", "callable"],
+)
+def test_class_weights_are_aligned_with_unsorted_classes(spec):
+    # encoded y indexes UNSORTED: 0 -> "c" (4 rows), 1 -> "a" (1 row), 2 -> "b" (2 rows)
+    y = np.array([0, 0, 0, 0, 1, 2, 2])
+    s = np.array([1.0, 2.0, 1.0, 1.0, 0.5, 1.0, 3.0])
+    p = plan_weights(y, s, None, None, classes=UNSORTED, class_weight=spec,
+                     sampler=spec, normalization="none")
+    labels = UNSORTED[y]
+    params = {"beta": 0.9} if isinstance(spec, ClassWeights) else {}
+    expected = compute_class_weight(
+        spec.strategy if isinstance(spec, ClassWeights) else spec,
+        classes=UNSORTED, y=labels, sample_weight=s, **params,
+    )
+    sorted_order = compute_class_weight(
+        spec.strategy if isinstance(spec, ClassWeights) else spec,
+        y=labels, sample_weight=s, **params,
+    )
+    np.testing.assert_allclose(p.class_weight, expected)
+    np.testing.assert_allclose(p.class_weight, sorted_order[[2, 0, 1]])  # c, a, b
+    np.testing.assert_allclose(p.train_weight, s * expected[y])
+    np.testing.assert_allclose(p.sampling_weight, expected[y])
+    np.testing.assert_allclose(p.class_counts, [5.0, 0.5, 4.0])
+
+
+def test_sample_weight_sampler_is_the_one_sentinel():
+    assert SAMPLE_WEIGHT_SAMPLER == "sample_weight"
+    assert SAMPLER_NAMES == (*STRATEGY_NAMES, SAMPLE_WEIGHT_SAMPLER)
+    # the classifiers share their weighting constraints with this module
+    for estimator in (WeightedNeuralNetClassifier, WeightedMLPClassifier):
+        for name, constraint in WEIGHTING_CONSTRAINTS.items():
+            assert estimator._parameter_constraints[name] is constraint

@@ -38,14 +38,14 @@ def test_fit_matches_compute_class_weight(strategy, sample_weight):
     cw = ClassWeights(strategy, beta=0.9)
     assert cw.fit(Y, sample_weight=sample_weight) is cw
     params = {"beta": 0.9} if strategy == "effective_number" else {}
-    expected = compute_class_weight(Y, strategy, sample_weight=sample_weight, **params)
+    expected = compute_class_weight(strategy, y=Y, sample_weight=sample_weight, **params)
     assert_array_equal(cw.classes_, ["a", "b", "c"])
     assert_allclose(cw.class_weight_, expected, rtol=1e-14)
     rows = cw.transform(Y)
     assert_allclose(rows, expected[[1, 0, 0, 2, 2, 2, 2, 1, 2]], rtol=1e-14)
     assert_allclose(ClassWeights(strategy, beta=0.9).fit_transform(Y, sample_weight), rows)
     assert_allclose(
-        compute_sample_weight(Y, cw, sample_weight=sample_weight),
+        compute_sample_weight(cw, Y, sample_weight=sample_weight),
         (1.0 if sample_weight is None else sample_weight) * rows,
     )
 
@@ -55,7 +55,7 @@ def test_dict_and_callable_strategies():
     assert_array_equal(cw.class_weight_, [1.0, 2.0, 0.25])
     assert cw.as_dict() == {"a": 1.0, "b": 2.0, "c": 0.25}
     cw = ClassWeights(np.reciprocal).fit(Y)
-    assert_allclose(cw.class_weight_, compute_class_weight(Y, "inverse"))
+    assert_allclose(cw.class_weight_, compute_class_weight("inverse", y=Y))
 
 
 def test_transform_labels():
@@ -76,7 +76,7 @@ def test_pandas_series():
     y = pd.Series(["u", "v", "v", "v"], index=[10, 3, 7, 1])
     cw = ClassWeights().fit(y)
     assert_allclose(cw.transform(y), [2.0, 2 / 3, 2 / 3, 2 / 3])
-    assert_allclose(compute_class_weight(y), cw.class_weight_)
+    assert_allclose(compute_class_weight("balanced", y=y), cw.class_weight_)
 
 
 @pytest.mark.parametrize(
@@ -176,15 +176,22 @@ def test_clone_and_pickle():
     assert_array_equal(restored.transform(Y), cw.transform(Y))
 
 
+def test_labels_and_dicts_follow_sklearn():
+    # any sortable labels, one class included, as scikit-learn's LabelEncoder and
+    # compute_class_weight accept them
+    assert_array_equal(ClassWeights().fit(["a", "a"]).class_weight_, [1.0])
+    assert_allclose(ClassWeights().fit([0.1, 0.7, 0.7]).class_weight_, [1.5, 0.75])
+    # a dict missing a class gives it 1 (scikit-learn's rule for class_weight dicts)
+    assert_array_equal(ClassWeights({"a": 3.0}).fit(Y).class_weight_, [3.0, 1.0, 1.0])
+
+
 def test_bad_input_at_fit():
-    with pytest.raises(ValueError, match="at least two classes"):
-        ClassWeights().fit(["a", "a"])
-    with pytest.raises(ValueError, match="continuous"):
-        ClassWeights().fit([0.1, 0.7, 0.3])
     with pytest.raises(ValueError, match="entry 1 is"):
         ClassWeights().fit([0, 1], sample_weight=[1.0, -1.0])
-    with pytest.raises(ValueError, match=r"\['a', 'b', 'c'\].*missing"):
-        ClassWeights({"a": 1.0}).fit(Y)
+    with pytest.raises(ValueError, match=r"'strategy' parameter.*keys \['z'\] are not classes"):
+        ClassWeights({"a": 1.0, "z": 2.0}).fit(Y)
+    with pytest.raises(ValueError, match="entry 1 is nan"):
+        ClassWeights().fit([0.0, np.nan])
 
 
 def test_inputs_not_mutated():
@@ -205,7 +212,7 @@ class WeightedLogisticRegression(ClassifierMixin, BaseEstimator):
         self.C = C
 
     def fit(self, X, y, sample_weight=None):
-        weights = compute_sample_weight(y, self.class_weight, sample_weight=sample_weight)
+        weights = compute_sample_weight(self.class_weight, y, sample_weight=sample_weight)
         self.model_ = LogisticRegression(C=self.C, max_iter=1000).fit(X, y, sample_weight=weights)
         self.classes_ = self.model_.classes_
         return self

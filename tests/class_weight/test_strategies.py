@@ -76,14 +76,14 @@ def test_registry():
 def test_balanced_equals_sklearn(labels, weighted):
     rng = np.random.default_rng(0)
     sample_weight = rng.uniform(0.1, 3.0, len(labels)) if weighted else None
-    ours = compute_class_weight(labels, "balanced", sample_weight=sample_weight)
+    ours = compute_class_weight("balanced", y=labels, sample_weight=sample_weight)
     theirs = sk_compute_class_weight(
         "balanced", classes=np.unique(labels), y=labels, sample_weight=sample_weight
     )
     assert_allclose(ours, theirs, rtol=1e-13)
     # the per-row weights agree with sklearn's compute_sample_weight as well
     assert_allclose(
-        compute_sample_weight(labels, "balanced"),
+        compute_sample_weight("balanced", labels),
         sk_compute_sample_weight("balanced", labels),
         rtol=1e-13,
     )
@@ -96,7 +96,7 @@ def test_strategy_follows_its_formula(name, weighted):
     rng = np.random.default_rng(1)
     sample_weight = rng.uniform(0.2, 2.0, len(y)) if weighted else None
     counts = class_counts(y, sample_weight=sample_weight)
-    weights = compute_class_weight(y, name, sample_weight=sample_weight)
+    weights = compute_class_weight(name, y=y, sample_weight=sample_weight)
     raw = expected_raw(name, counts)
     assert_allclose(weights / weights[0], raw / raw[0], rtol=1e-10)
     assert weighted_mean(y, weights, sample_weight) == pytest.approx(1.0, rel=1e-12)
@@ -114,7 +114,7 @@ def test_normalisation_and_ratios_property(y, data, name):
     sample_weight = np.array(
         data.draw(st.lists(st.floats(0.1, 10.0), min_size=len(y), max_size=len(y)))
     )
-    weights = compute_class_weight(y, name, sample_weight=sample_weight)
+    weights = compute_class_weight(name, y=y, sample_weight=sample_weight)
     assert np.all(np.isfinite(weights)) and np.all(weights >= 0)
     assert weighted_mean(y, weights, sample_weight) == pytest.approx(1.0, rel=1e-10)
     counts = np.bincount(np.unique(y, return_inverse=True)[1], weights=sample_weight)
@@ -134,8 +134,8 @@ def test_integer_weight_equals_repeated_rows(y, data, name):
     assume(np.unique(y).shape[0] >= 2)
     repeats = np.array(data.draw(st.lists(st.integers(1, 4), min_size=len(y), max_size=len(y))))
     assert_allclose(
-        compute_class_weight(y, name, sample_weight=repeats),
-        compute_class_weight(np.repeat(y, repeats), name),
+        compute_class_weight(name, y=y, sample_weight=repeats),
+        compute_class_weight(name, y=np.repeat(y, repeats)),
         rtol=1e-10,
     )
 
@@ -145,47 +145,81 @@ def test_zero_weight_equals_removed_row():
     sample_weight = np.array([1, 0, 1, 1, 1, 0, 1, 0, 1.0])
     for name in STRATEGY_NAMES:
         assert_allclose(
-            compute_class_weight(y, name, sample_weight=sample_weight),
-            compute_class_weight(y[sample_weight > 0], name),
+            compute_class_weight(name, y=y, sample_weight=sample_weight),
+            compute_class_weight(name, y=y[sample_weight > 0]),
             rtol=1e-12,
         )
 
 
-def test_class_with_zero_total_weight_gets_zero():
+def test_class_with_zero_total_weight_is_a_removed_class():
+    # its rows are removed (zero weight = removed row): it gets the neutral weight 1 and
+    # the other classes get the weights they would have without it
     y = np.array([0, 0, 1, 1, 2, 2])
     sample_weight = np.array([1.0, 1.0, 0.0, 0.0, 1.0, 3.0])
     for name in STRATEGY_NAMES:
-        weights = compute_class_weight(y, name, sample_weight=sample_weight)
-        assert weights[1] == 0.0
+        weights = compute_class_weight(name, y=y, sample_weight=sample_weight)
+        assert weights[1] == 1.0
         assert_allclose(
             weights[[0, 2]],
-            compute_class_weight(y[[0, 1, 4, 5]], name, sample_weight=sample_weight[[0, 1, 4, 5]]),
+            compute_class_weight(
+                name, y=y[[0, 1, 4, 5]], sample_weight=sample_weight[[0, 1, 4, 5]]
+            ),
             rtol=1e-12,
         )
+        assert_allclose(
+            weights,
+            compute_class_weight(
+                name, classes=np.array([0, 1, 2]), y=y[[0, 1, 4, 5]],
+                sample_weight=sample_weight[[0, 1, 4, 5]],
+            ),
+            rtol=1e-12,
+        )
+
+
+def test_explicit_classes_in_any_order():
+    y = np.array(["a"] * 90 + ["b"] * 10)
+    for name in STRATEGY_NAMES:
+        sorted_weights = compute_class_weight(name, y=y)
+        assert_allclose(compute_class_weight(name, classes=["b", "a"], y=y), sorted_weights[::-1])
+    assert_array_equal(compute_class_weight({"b": 3.0}, classes=["b", "a"], y=y), [3.0, 1.0])
+    # a callable receives the counts in the order of classes
+    seen = []
+    compute_class_weight(lambda c: seen.append(c.copy()) or 1 / c, classes=["b", "a"], y=y)
+    assert_array_equal(seen[0], [10.0, 90.0])
+    # a fitted ClassWeights is looked up by label
+    fitted = ClassWeights().fit(y)
+    assert_allclose(
+        compute_class_weight(fitted, classes=["b", "a"], y=y), fitted.class_weight_[::-1]
+    )
+    # a label absent from y: the neutral weight from a strategy
+    assert_allclose(
+        compute_class_weight("balanced", classes=["z", "b", "a"], y=y),
+        [1.0, *sorted_weights[::-1]],
+    )
 
 
 def test_effective_number_limits():
     y = np.array([0] * 1000 + [1] * 100 + [2] * 10)
-    assert_array_equal(compute_class_weight(y, "effective_number", beta=0.0), np.ones(3))
-    inverse = compute_class_weight(y, "inverse")
+    assert_array_equal(compute_class_weight("effective_number", y=y, beta=0.0), np.ones(3))
+    inverse = compute_class_weight("inverse", y=y)
     errors = [
-        np.max(np.abs(compute_class_weight(y, "effective_number", beta=b) / inverse - 1))
+        np.max(np.abs(compute_class_weight("effective_number", y=y, beta=b) / inverse - 1))
         for b in (0.9, 0.999, 1 - 1e-6, 1 - 1e-10)
     ]
     assert errors == sorted(errors, reverse=True)
     assert errors[-1] < 1e-6
     # huge counts: beta**n underflows to 0 without NaN or warnings
     with np.errstate(all="raise"):
-        weights = compute_class_weight(y, "effective_number", sample_weight=np.full(1110, 1e6))
+        weights = compute_class_weight("effective_number", y=y, sample_weight=np.full(1110, 1e6))
     assert np.all(np.isfinite(weights))
 
 
 def test_dict_used_as_given():
     y = np.array(["cat", "dog", "dog", "cat", "bird"])
     given_dict = {"dog": 2.0, "cat": 0.5, "bird": 7.0}
-    assert_array_equal(compute_class_weight(y, given_dict), [7.0, 0.5, 2.0])
+    assert_array_equal(compute_class_weight(given_dict, y=y), [7.0, 0.5, 2.0])
     # numpy keys and int labels
-    assert_array_equal(compute_class_weight([3, 1, 1], {np.int64(1): 1.0, 3: 4.0}), [1.0, 4.0])
+    assert_array_equal(compute_class_weight({np.int64(1): 1.0, 3: 4.0}, y=[3, 1, 1]), [1.0, 4.0])
 
 
 def test_callable_strategy():
@@ -197,11 +231,11 @@ def test_callable_strategy():
         seen.append(counts.copy())
         return counts**-power
 
-    weights = compute_class_weight(y, strategy, sample_weight=sample_weight)
+    weights = compute_class_weight(strategy, y=y, sample_weight=sample_weight)
     assert_array_equal(seen[0], [4.0, 1.0, 1.0])
     assert_allclose(weights / weights[0], (np.array([4.0, 1, 1]) / 4) ** -0.25)
     assert weighted_mean(y, weights, sample_weight) == pytest.approx(1.0)
-    squared = compute_class_weight(y, strategy, sample_weight=sample_weight, power=2)
+    squared = compute_class_weight(strategy, y=y, sample_weight=sample_weight, power=2)
     assert_allclose(squared / squared[0], 16 / np.array([16.0, 1, 1]))
 
 
@@ -228,9 +262,9 @@ def test_compute_sample_weight_is_s_times_c(class_weight):
     elif class_weight is None:
         c = np.ones(3)
     else:
-        c = compute_class_weight(y, class_weight, sample_weight=sample_weight)
+        c = compute_class_weight(class_weight, y=y, sample_weight=sample_weight)
     before = copy.deepcopy(class_weight)
-    result = compute_sample_weight(y, class_weight, sample_weight=sample_weight)
+    result = compute_sample_weight(class_weight, y, sample_weight=sample_weight)
     assert_allclose(result, sample_weight * c[y], rtol=1e-12)
     assert result.shape == (8,) and result.dtype == np.float64
     if isinstance(class_weight, ClassWeights):  # cloned, not fitted in place
@@ -244,10 +278,10 @@ def test_compute_sample_weight_is_s_times_c(class_weight):
 
 def test_compute_sample_weight_uses_fitted_class_weights_as_is():
     fitted = ClassWeights().fit(["a", "a", "a", "b", "c"])
-    result = compute_sample_weight(["c", "b", "b"], fitted, sample_weight=[1.0, 2.0, 0.5])
+    result = compute_sample_weight(fitted, ["c", "b", "b"], sample_weight=[1.0, 2.0, 0.5])
     assert_allclose(result, np.array([1.0, 2.0, 0.5]) * fitted.class_weight_[[2, 1, 1]])
     with pytest.raises(ValueError, match=r"unseen label\(s\) \['z'\]"):
-        compute_sample_weight(["a", "z"], fitted)
+        compute_sample_weight(fitted, ["a", "z"])
 
 
 def test_class_counts():
@@ -269,47 +303,70 @@ def test_class_counts():
     ("kwargs", "error", "match"),
     [
         (
-            {"strategy": "balance"},
-            ValueError,
+            {"class_weight": "balance"},
+            InvalidParameterError,
             "'balanced', 'inverse', 'inverse_sqrt', 'one_minus_frequency', 'effective_number', "
-            "'median_frequency'",
+            "'median_frequency'.*Did you mean 'balanced'",
         ),
-        ({"strategy": 3}, ValueError, "a strategy name, a dict"),
-        ({"strategy": "effective_number", "beta": 1.0}, InvalidParameterError, r"\[0.0, 1.0\)"),
-        ({"strategy": "effective_number", "beta": -0.1}, InvalidParameterError, "beta"),
-        ({"strategy": "balanced", "beta": 0.5}, InvalidParameterError, "effective_number"),
-        ({"strategy": {"a": 1.0, "b": 1.0}}, ValueError, r"\['a', 'b', 'c'\].*missing.*'c'"),
+        ({"class_weight": 3}, ValueError, "a strategy name, a dict"),
         (
-            {"strategy": {"a": 1, "b": 1, "c": 1, "z": 1}},
-            ValueError,
-            r"\['a', 'b', 'c'\].*absent from y \['z'\]",
+            {"class_weight": "effective_number", "beta": 1.0},
+            InvalidParameterError,
+            r"\[0.0, 1.0\)",
         ),
-        ({"strategy": {"a": 1, "b": -1, "c": 1}}, ValueError, "non-negative.*'b'"),
-        ({"strategy": {"a": 1, "b": np.nan, "c": 1}}, ValueError, "finite"),
-        ({"strategy": {"a": 0, "b": 0, "c": 0}}, ValueError, "all zeros"),
-        ({"strategy": lambda c: np.ones(2)}, ValueError, r"shape \(2,\) for 3 classes"),
-        ({"strategy": lambda c: -c}, ValueError, "non-negative"),
+        ({"class_weight": "effective_number", "beta": -0.1}, InvalidParameterError, "beta"),
+        ({"class_weight": "balanced", "beta": 0.5}, InvalidParameterError, "effective_number"),
+        ({"class_weight": None, "beta": 0.5}, InvalidParameterError, "strategy name"),
+        ({"class_weight": {"a": 1.0}, "beta": 0.5}, InvalidParameterError, "strategy name"),
+        (
+            {"class_weight": {"a": 1, "b": 1, "z": 1}},
+            ValueError,
+            r"keys are classes, \['a', 'b', 'c'\].*keys \['z'\] are not classes and the "
+            r"classes \['c'\] are not in it",
+        ),
+        ({"class_weight": {"a": 1, "b": -1, "c": 1}}, ValueError, "non-negative.*'b'"),
+        ({"class_weight": {"a": 1, "b": np.nan, "c": 1}}, ValueError, "finite"),
+        ({"class_weight": {"a": "x"}}, ValueError, "real-valued"),
+        ({"class_weight": lambda c: np.ones(2)}, ValueError, r"shape \(2,\) for 3 classes"),
+        ({"class_weight": lambda c: -c}, ValueError, "non-negative"),
+        ({"class_weight": lambda c: 0 * c}, ValueError, "all zeros"),
+        ({"classes": ["a", "b"]}, ValueError, r"every label of y.*misses \['c'\]"),
+        ({"classes": ["a", "b", "a", "c"]}, ValueError, "'a' appears more than once"),
+        ({"classes": [["a", "b", "c"]]}, ValueError, "1-D"),
         ({"sample_weight": [1, 1, 1, 1, -1, 1]}, ValueError, r"entry 4 is .*-1\.0"),
         ({"sample_weight": [1, 1, np.nan, 1, 1, 1]}, ValueError, "entry 2 is .*nan"),
         ({"sample_weight": [1, 1, np.inf, 1, 1, 1]}, ValueError, "entry 2 is .*inf"),
         ({"sample_weight": [1, 1, 1]}, ValueError, "length 6"),
         ({"sample_weight": np.ones((6, 1))}, ValueError, "1-D"),
         ({"sample_weight": np.zeros(6)}, ValueError, "all zeros"),
-        ({"sample_weight": [1, 1, 0, 0, 0, 0]}, ValueError, "at least two classes"),
     ],
 )
 def test_compute_class_weight_bad_input(kwargs, error, match):
     y = np.array(["a", "a", "b", "b", "c", "c"])
+    kwargs = {"class_weight": "balanced", **kwargs}
     with pytest.raises(error, match=match):
-        compute_class_weight(y, **kwargs)
+        compute_class_weight(kwargs.pop("class_weight"), y=y, **kwargs)
+
+
+def test_one_class_and_float_labels_work_as_in_sklearn():
+    # scikit-learn's functions accept these; so do ours, with the same result
+    for y in ([1, 1, 1], [0.5, 1.2, 3.3, 3.3]):
+        assert_allclose(
+            compute_class_weight("balanced", classes=np.unique(y), y=y),
+            sk_compute_class_weight("balanced", classes=np.unique(y), y=y),
+        )
+        assert_allclose(
+            compute_sample_weight("balanced", y), sk_compute_sample_weight("balanced", y)
+        )
+    # all the weight on one class
+    assert_array_equal(
+        compute_class_weight("balanced", y=[0, 0, 1, 1], sample_weight=[1, 1, 0, 0]), [1.0, 1.0]
+    )
 
 
 @pytest.mark.parametrize(
     ("y", "match"),
     [
-        ([1, 1, 1], "at least two classes"),
-        ([0.5, 1.2, 3.3], "continuous"),
-        (np.array([[0, 1], [1, 0], [0, 1]]), "1-D"),
         ([0.0, 1.0, np.nan], "entry 2 is nan"),
         (np.array(["a", None, "b"], dtype=object), "entry 1 is None"),
         (np.array(["a", np.nan, "b"], dtype=object), "entry 1 is nan"),
@@ -317,10 +374,19 @@ def test_compute_class_weight_bad_input(kwargs, error, match):
         (np.array([1, "a", 2.5], dtype=object), "one comparable type"),
     ],
 )
-@pytest.mark.parametrize("function", [compute_class_weight, compute_sample_weight])
+@pytest.mark.parametrize("function", ["compute_class_weight", "compute_sample_weight"])
 def test_bad_y(function, y, match):
     with pytest.raises(ValueError, match=match):
-        function(y, "balanced")
+        if function == "compute_class_weight":
+            compute_class_weight("balanced", y=y)
+        else:
+            compute_sample_weight("balanced", y)
+
+
+def test_compute_class_weight_refuses_2d_y():
+    # (compute_sample_weight reads a 2-D y as multi-output, as scikit-learn's does)
+    with pytest.raises(ValueError, match=r"1-D.*shape \(3, 2\)"):
+        compute_class_weight("balanced", y=np.array([[0, 1], [1, 0], [0, 1]]))
 
 
 @pytest.mark.parametrize(
@@ -334,7 +400,7 @@ def test_bad_y(function, y, match):
 )
 def test_compute_sample_weight_bad_class_weight(class_weight, match):
     with pytest.raises(ValueError, match=match):
-        compute_sample_weight([0, 1, 2, 2], class_weight)
+        compute_sample_weight(class_weight, [0, 1, 2, 2])
 
 
 @pytest.mark.parametrize("name", [*STRATEGY_NAMES, "dict", "ClassWeights"])
@@ -348,8 +414,8 @@ def test_inputs_not_mutated(name):
     y_copy, sw_copy, strategy_copy = y.copy(), sample_weight.copy(), copy.deepcopy(strategy)
     y.flags.writeable = sample_weight.flags.writeable = False  # any in-place write raises
     if name != "ClassWeights":
-        compute_class_weight(y, strategy, sample_weight=sample_weight)
-    compute_sample_weight(y, strategy, sample_weight=sample_weight)
+        compute_class_weight(strategy, y=y, sample_weight=sample_weight)
+    compute_sample_weight(strategy, y, sample_weight=sample_weight)
     assert_array_equal(y, y_copy)
     assert_array_equal(sample_weight, sw_copy)
     if name == "dict":
