@@ -6,6 +6,7 @@ The classifiers take ``class_weight``, per-sample weights in
 ``GridSearchCV`` and cross-validation.
 """
 
+from ._net.divergence import DivergenceWarning
 from ._net.training import NonFiniteLossError
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
@@ -15,6 +16,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ClassWeights",
+    "DivergenceWarning",
     "NonFiniteLossError",
     "WeightedMLPClassifier",
     "WeightedNeuralNetClassifier",

@@ -6,6 +6,8 @@
   leaves the estimator usable and is re-raised (a script or a grid search stops).
 * A NaN or infinite training loss stops training with :class:`NonFiniteLossError`,
   naming the epoch and batch, and leaves the estimator unfitted.
+* A fit that ends normally but diverged (its loss ended far above its start, or it
+  predicts one class) warns once (:mod:`.divergence`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 from torch.nn.parameter import is_lazy
 
 from ..utils._validation import skip_value_checks
+from .divergence import check_divergence
 
 __all__ = ["NonFiniteLossError", "TrainingControlMixin"]
 
@@ -32,11 +35,13 @@ class TrainingControlMixin:
         """Run skorch's ``fit_loop`` with the stop, interrupt and NaN handling above."""
         self.notify("on_train_begin", X=X, y=y)
         self._snapshot = _state(self.module_)
+        first_epoch = len(self.history)
+        stopped_early = False
         try:
             with skip_value_checks():
                 self.fit_loop(X, y, **fit_params)
         except _StopTraining:
-            pass
+            stopped_early = True
         except KeyboardInterrupt:
             if self._snapshot is not None:
                 self.module_.load_state_dict(self._snapshot)
@@ -50,6 +55,7 @@ class TrainingControlMixin:
         finally:
             self._snapshot = False
         self.notify("on_train_end", X=X, y=y)
+        check_divergence(self, X, first_epoch, stopped_early=stopped_early)
 
     def notify(self, method_name, **cb_kwargs):
         # skorch's EarlyStopping stops by raising KeyboardInterrupt at the end of an
