@@ -192,3 +192,73 @@ def test_sampler_sample_weight_mode(imbalanced):
     plain = small(max_epochs=20).fit(X, y)
     sampled = small(sampler="sample_weight", max_epochs=20).fit(X, y, sample_weight=w)
     assert np.mean(sampled.predict(X) == 0) < np.mean(plain.predict(X) == 0)
+
+
+# --------------------------------------------------------------------------- MLPClassifier's names
+RENAMED = {"max_iter": "max_epochs=50", "learning_rate_init": "lr=50",
+           "alpha": "weight_decay=alpha / batch_size"}
+
+
+@pytest.mark.parametrize(
+    "name", sorted(set(MLPClassifier().get_params()) - set(WeightedMLPClassifier().get_params()))
+)
+def test_mlpclassifier_names_are_a_type_error_at_construction(name):
+    # every MLPClassifier parameter we do not have, each with what to write instead
+    with pytest.raises(TypeError, match=f"unexpected keyword argument '{name}'") as info:
+        WeightedMLPClassifier(**{name: 50})
+    message = str(info.value)
+    if name in RENAMED:
+        assert RENAMED[name] in message
+    else:
+        assert "not supported" in message or "WeightedNeuralNetClassifier(" in message
+
+
+def test_unknown_keyword_suggests_the_close_parameter():
+    with pytest.raises(TypeError, match="did you mean 'hidden_layer_sizes'"):
+        WeightedMLPClassifier(hiden_layer_sizes=(3,))
+
+
+def test_set_params_with_an_mlpclassifier_name_names_ours():
+    clf = small()
+    with pytest.raises(ValueError, match="Invalid parameter 'max_iter'.*max_epochs=3"):
+        clf.set_params(max_iter=3)
+    assert clf.max_epochs == 5
+
+
+def test_criterion_params_tune_in_grid_search(iris):
+    from sklearn.model_selection import GridSearchCV
+
+    X, y = iris
+    search = GridSearchCV(
+        small(criterion="focal", criterion__gamma=1.0), {"criterion__gamma": [0.0, 2.0]}, cv=2
+    ).fit(X[::3], y[::3])
+    assert search.best_params_["criterion__gamma"] in (0.0, 2.0)
+    assert search.best_estimator_.net_.criterion_.gamma == search.best_params_["criterion__gamma"]
+
+
+def test_adam_defaults_are_mlpclassifier_s():
+    # the docstring's claim: Adam runs with MLPClassifier's beta_1, beta_2 and epsilon
+    theirs = MLPClassifier().get_params()
+    adam = torch.optim.Adam([torch.zeros(1)]).defaults
+    assert adam["betas"] == (theirs["beta_1"], theirs["beta_2"])
+    assert adam["eps"] == theirs["epsilon"]
+    assert adam["weight_decay"] == WeightedMLPClassifier().weight_decay == 0.0
+
+
+@pytest.mark.slow
+def test_mlpclassifier_default_alpha_is_negligible():
+    # why weight_decay defaults to 0: MLPClassifier's alpha=1e-4 against alpha=0 on digits
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+    from sklearn.preprocessing import StandardScaler
+    from threadpoolctl import threadpool_limits
+
+    X, y = load_digits(return_X_y=True)
+    X = StandardScaler().fit_transform(X)
+    Xtr, Xte, ytr, _ = train_test_split(X, y, test_size=0.3, random_state=0, stratify=y)
+    # one BLAS thread: on a shared 2-core machine the default thread pool is 20x slower
+    with warnings.catch_warnings(), threadpool_limits(1):
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        a = MLPClassifier(alpha=1e-4, random_state=0).fit(Xtr, ytr).predict(Xte)
+        b = MLPClassifier(alpha=0.0, random_state=0).fit(Xtr, ytr).predict(Xte)
+    assert np.mean(a == b) >= 0.995

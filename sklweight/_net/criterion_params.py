@@ -3,10 +3,14 @@
 skorch routes loss hyper-parameters by prefix (``criterion__gamma=2``) through its
 ``**kwargs`` constructor. The turnkey estimator keeps scikit-learn's explicit signature and
 accepts those keywords on top, so ``GridSearchCV`` can tune ``criterion__gamma`` and
-``clone`` round-trips them.
+``clone`` round-trips them. Any other unknown keyword is a ``TypeError`` at construction,
+as Python raises for any function; the message names the parameter to use where there is
+one (``max_iter`` -> ``max_epochs``).
 """
 
 from __future__ import annotations
+
+import difflib
 
 __all__ = ["CRITERION_PREFIX", "CriterionParamsMixin"]
 
@@ -16,29 +20,42 @@ CRITERION_PREFIX = "criterion__"
 class CriterionParamsMixin:
     """get_params / set_params that include the ``criterion__*`` keywords.
 
-    The estimator's ``__init__`` takes ``**criterion_params`` and stores them verbatim
-    (``vars(self).update(criterion_params)``); :meth:`_criterion_params` validates them
-    at ``fit``.
+    The estimator's ``__init__`` takes ``**criterion__params`` and stores them verbatim
+    with ``vars(self).update(self._checked_keywords(criterion__params))``; the loss
+    checks their names and values at ``fit``. The catch-all is named
+    ``criterion__params`` so that its own name is one of the keywords it accepts
+    (scikit-learn's ``check_do_not_raise_errors_in_init_or_set_params`` passes every name
+    of the signature as a keyword). ``_foreign_params`` maps the parameter
+    names of a related estimator to the advice given when one is passed.
     """
 
-    def _extra_params(self):
-        """Keyword arguments beyond the signature (loss hyper-parameters)."""
-        named = set(self._get_param_names())
-        return {
-            k: v for k, v in vars(self).items()
-            if k not in named and not k.startswith("_") and not k.endswith("_")
-        }
+    _foreign_params: dict = {}
+
+    def _checked_keywords(self, kwargs):
+        """Return ``kwargs`` when every key is ``criterion__<name>``; else TypeError."""
+        for key, value in kwargs.items():
+            if not key.startswith(CRITERION_PREFIX):
+                raise TypeError(
+                    f"{type(self).__name__}.__init__() got an unexpected keyword argument "
+                    f"{key!r}: {self._advice(key, value)}"
+                )
+        return kwargs
+
+    def _advice(self, key, value):
+        if key in self._foreign_params:
+            return self._foreign_params[key].format(value=value) + "."
+        names = sorted(self._get_param_names())
+        close = difflib.get_close_matches(key, names, n=1)
+        if close:
+            return f"did you mean {close[0]!r}?"
+        return (
+            f"its parameters are {names}, and a loss hyper-parameter is passed with the "
+            f"'criterion__' prefix (criterion__{key}={value!r})."
+        )
 
     def _criterion_params(self):
-        extra = self._extra_params()
-        unknown = [k for k in extra if not k.startswith(CRITERION_PREFIX)]
-        if unknown:
-            raise ValueError(
-                f"{type(self).__name__} got unexpected parameter(s) {unknown}. Loss "
-                f"hyper-parameters are passed as 'criterion__<name>' (e.g. "
-                f"criterion__{unknown[0]}=...)."
-            )
-        return extra
+        """The ``criterion__*`` keywords stored on the estimator."""
+        return {k: v for k, v in vars(self).items() if k.startswith(CRITERION_PREFIX)}
 
     def get_params(self, deep=True):
         """Get parameters, including the ``criterion__*`` loss hyper-parameters.
@@ -52,7 +69,7 @@ class CriterionParamsMixin:
         -------
         params : dict
         """
-        return {**super().get_params(deep=deep), **self._extra_params()}
+        return {**super().get_params(deep=deep), **self._criterion_params()}
 
     def set_params(self, **params):
         """Set parameters; ``criterion__<name>`` sets a loss hyper-parameter.
@@ -66,10 +83,15 @@ class CriterionParamsMixin:
         -------
         self : estimator instance
         """
-        extra = self._extra_params()
-        routed = {
-            k: params.pop(k) for k in list(params)
-            if k.startswith(CRITERION_PREFIX) or k in extra
-        }
+        valid = set(self._get_param_names())
+        for key, value in params.items():
+            base = key.split("__", 1)[0]
+            if base not in valid and not key.startswith(CRITERION_PREFIX):
+                # scikit-learn's error type and wording, with the parameter to use
+                raise ValueError(
+                    f"Invalid parameter {key!r} for estimator {type(self).__name__}: "
+                    f"{self._advice(key, value)}"
+                )
+        routed = {k: params.pop(k) for k in list(params) if k.startswith(CRITERION_PREFIX)}
         vars(self).update(routed)
         return super().set_params(**params)
