@@ -11,6 +11,7 @@ from ._net.training import NonFiniteLossError
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
 from .mlp import WeightedMLPClassifier
+from .posthoc import TunedPosthocTauClassifierCV
 
 __version__ = "0.1.0.dev0"
 
@@ -18,6 +19,7 @@ __all__ = [
     "ClassWeights",
     "DivergenceWarning",
     "NonFiniteLossError",
+    "TunedPosthocTauClassifierCV",
     "WeightedMLPClassifier",
     "WeightedNeuralNetClassifier",
     "__version__",

@@ -13,6 +13,8 @@ from skorch.utils import is_dataset, to_device, to_numpy
 from ._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._net.criterion import is_sklweight_loss, resolve_criterion
 from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
+from ._net.mixup import mixup_train_step
+from ._net.posthoc import posthoc_nonlinearity
 from ._net.seeding import SeededFit
 from ._net.training import NonFiniteLossError, TrainingControlMixin
 from ._net.weighting import (
@@ -81,6 +83,19 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     random_state : int or None, default=None
         Seeds the module initialisation, shuffling, sampling and dropout of a fit (the
         global torch RNG state is restored afterwards). ``None`` uses the global RNG.
+    posthoc_tau : float or None, default=None
+        Post-hoc logit adjustment (Menon et al., 2021): ``predict``, ``predict_proba``
+        use ``softmax(logits - posthoc_tau * log(prior))``, the prior being
+        ``class_counts_`` normalised (training rows counted by sample weight).
+        ``None`` or 0: off, predictions exactly unadjusted; 1: the balanced rule.
+        Only prediction changes, so :class:`~sklweight.TunedPosthocTauClassifierCV`
+        can choose it without refitting. After ``criterion="logit_adjusted"`` the two
+        adjustments add up.
+    mixup_alpha : float or None, default=None
+        Mixup: each training batch is mixed with a permutation of itself,
+        ``x = lam x_i + (1 - lam) x_j`` with ``lam ~ Beta(alpha, alpha)``, and the loss
+        is ``lam L(y_i; w_i) + (1 - lam) L(y_j; w_j)`` (each label keeps its row's
+        weight). ``None``: off. Needs a single tensor input per batch.
     train_split : callable or None, default=ValidSplit(5, stratified=True)
         skorch's internal validation split; ``None`` trains on all rows.
     classes : array-like or None, default=None
@@ -127,6 +142,8 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         **WEIGHTING_CONSTRAINTS,  # class_weight, sampler, weight_normalization
         "random_state": ["random_state"],
         "criterion": [str, type, HasMethods(["forward"])],
+        "posthoc_tau": [Interval(Real, 0, None, closed="left"), None],
+        "mixup_alpha": [Interval(Real, 0, None, closed="neither"), None],
         # skorch's own parameters that it does not check (lr=0 trains nothing silently,
         # batch_size=0 fails deep inside the iterator); -1 is skorch's full batch;
         # max_epochs=0 is skorch's idiom for "initialise, train nothing"
@@ -144,6 +161,8 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         sampler=None,
         weight_normalization="global",
         random_state=None,
+        posthoc_tau=None,
+        mixup_alpha=None,
         train_split=ValidSplit(5, stratified=True),  # noqa: B008 (skorch's default)
         classes=None,
         iterator_train=BatchIterator,
@@ -158,6 +177,8 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         self.sampler = sampler
         self.weight_normalization = weight_normalization
         self.random_state = random_state
+        self.posthoc_tau = posthoc_tau
+        self.mixup_alpha = mixup_alpha
 
     @property
     def _public_name(self):
@@ -283,6 +304,11 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
             if isinstance(module, torch.nn.Module) and module.training != training:
                 module.train(training)
 
+    def train_step_single(self, batch, **fit_params):
+        if self.mixup_alpha is not None:  # sklweight/_net/mixup.py
+            return mixup_train_step(self, batch, self.mixup_alpha, **fit_params)
+        return super().train_step_single(batch, **fit_params)
+
     def infer(self, x, **fit_params):
         if isinstance(x, WeightedInput):
             x = x.X
@@ -329,8 +355,13 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
             or isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
         ):
             self.check_is_fitted()
-            return _softmax
-        return super()._get_predict_nonlinearity()
+            nonlinearity = _softmax
+        else:
+            nonlinearity = super()._get_predict_nonlinearity()
+        return posthoc_nonlinearity(  # sklweight/_net/posthoc.py
+            nonlinearity, self.posthoc_tau, getattr(self, "class_counts_", None),
+            outputs_logits=nonlinearity is _softmax, caller=self._public_name,
+        )
 
     # ------------------------------------------------------------------ public API
     def fit(self, X, y=None, sample_weight=None, **fit_params):

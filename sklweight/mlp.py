@@ -15,7 +15,6 @@ from skorch.dataset import ValidSplit
 
 from ._net.criterion_params import CriterionParamsMixin
 from ._net.mlp_module import ACTIVATIONS, MLPModule
-from ._net.mlp_names import MLPCLASSIFIER_NAMES
 from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
 from .callbacks import LabelEpochScoring
 from .classifier import WeightedNeuralNetClassifier
@@ -39,21 +38,9 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
 
     A turnkey estimator: the network (``hidden_layer_sizes``, ``activation``,
     ``dropout``) is built from the data at ``fit`` and trained with Adam by a
-    :class:`WeightedNeuralNetClassifier`. Loss hyper-parameters route the skorch way
+    :class:`WeightedNeuralNetClassifier`. Defaults follow scikit-learn's
+    ``MLPClassifier``. Loss hyper-parameters route the skorch way
     (``criterion__gamma=2``) and are tunable in ``GridSearchCV``.
-
-    The defaults are scikit-learn's ``MLPClassifier``'s wherever both have the
-    parameter: ``hidden_layer_sizes``, ``activation``, ``batch_size``, ``max_epochs``
-    (its ``max_iter``), ``lr`` (its ``learning_rate_init``), ``tol``,
-    ``n_iter_no_change``, ``early_stopping``, ``validation_fraction``, and Adam with
-    betas (0.9, 0.999) and eps 1e-8. Three differences: no L2 penalty by default (see
-    ``weight_decay``; its ``alpha=1e-4`` is negligible), early stopping monitors the
-    weighted validation loss unless ``scoring`` is set (it monitors accuracy:
-    ``scoring="accuracy"``), and the layers start from torch's ``nn.Linear``
-    initialisation (it uses Glorot-uniform). Its other parameter names raise a
-    ``TypeError`` that names the one to use (``max_iter`` -> ``max_epochs``, ``alpha``
-    -> ``weight_decay``) or says that the option is not supported (``solver``,
-    ``warm_start``, ...).
 
     Parameters
     ----------
@@ -86,13 +73,15 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     lr : float, default=1e-3
         Adam's learning rate.
     weight_decay : float, default=0.0
-        Adam's L2 weight decay in torch's form: ``weight_decay * param`` is added to the
-        gradient of every parameter (biases included). ``MLPClassifier``'s ``alpha``
-        adds ``alpha / n_batch * W`` to the gradients of the weight matrices only, so it
-        corresponds to ``weight_decay = alpha / batch_size``: its default 1e-4 is 5e-7
-        at batch 200, too small to matter (on digits, ``MLPClassifier`` with
-        ``alpha=1e-4`` and with ``alpha=0`` predicts the same label for every test row,
-        5 of 5 seeds), hence no penalty by default.
+        Adam's (L2) weight decay.
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the inputs while training (never
+        at prediction), in the units of the features: put a ``StandardScaler`` before
+        the estimator. 0: off.
+    mixup_alpha : float or None, default=None
+        Mixup while training: batches are mixed with a permutation of themselves with
+        ``lam ~ Beta(mixup_alpha, mixup_alpha)``; each label's loss term keeps its
+        row's weight (see :class:`WeightedNeuralNetClassifier`). None: off.
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows (stratified) and stop when the
         validation score stops improving; the best epoch's weights are kept. When
@@ -107,6 +96,13 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Early-stopping score on the validation rows: a scikit-learn scorer name
         (``"balanced_accuracy"``, ``"f1_macro"``, ...; greater is better). ``None``
         monitors the weighted validation loss.
+    posthoc_tau : float or None, default=None
+        Post-hoc logit adjustment: predict with
+        ``softmax(logits - posthoc_tau * log(prior))``, the prior being the training
+        rows' class frequencies counted by sample weight (``class_counts_``). None or 0:
+        off; 1: the balanced rule of Menon et al. (2021). Composes with any
+        ``criterion``; after ``criterion="logit_adjusted"`` the adjustments add up. To
+        choose it without refitting, see :class:`~sklweight.TunedPosthocTauClassifierCV`.
     device : str, default="cpu"
         Torch device (``"cuda"`` trains and predicts on the GPU).
     dtype : {"float32", "float64"} or None, default=None
@@ -116,10 +112,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Seeds initialisation, shuffling, sampling and dropout.
     verbose : int, default=0
         Print a per-epoch log when positive.
-    **criterion__params : dict
-        ``criterion__<name>=value`` hyper-parameters of the loss. Any other keyword
-        is a ``TypeError`` at construction (the name of this catch-all carries the
-        prefix, so that it is one of these keywords itself).
+    **criterion_params : dict
+        ``criterion__<name>=value`` hyper-parameters of the loss.
 
     Attributes
     ----------
@@ -139,6 +133,9 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Monitored validation score per epoch (when early stopping).
     class_weight_ : ndarray of shape (n_classes,) or None
         Class weights applied by the loss.
+    class_counts_ : ndarray of shape (n_classes,)
+        Training rows per class, counted by sample weight (the prior of
+        ``posthoc_tau``).
 
     See Also
     --------
@@ -159,8 +156,6 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     True
     """
 
-    _foreign_params = MLPCLASSIFIER_NAMES  # what to write instead of MLPClassifier's names
-
     _parameter_constraints = {
         "hidden_layer_sizes": [tuple, list, Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
@@ -171,11 +166,14 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
+        "input_noise": [Interval(Real, 0, None, closed="left")],
+        "mixup_alpha": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "scoring": [str, callable, None],
+        "posthoc_tau": [Interval(Real, 0, None, closed="left"), None],
         "device": [str, torch.device],
         "dtype": [StrOptions(set(_DTYPES)), None],
         "random_state": ["random_state"],
@@ -196,16 +194,19 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         max_epochs=200,
         lr=1e-3,
         weight_decay=0.0,
+        input_noise=0.0,
+        mixup_alpha=None,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
         tol=1e-4,
         scoring=None,
+        posthoc_tau=None,
         device="cpu",
         dtype=None,
         random_state=None,
         verbose=0,
-        **criterion__params,
+        **criterion_params,
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -218,16 +219,19 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self.max_epochs = max_epochs
         self.lr = lr
         self.weight_decay = weight_decay
+        self.input_noise = input_noise
+        self.mixup_alpha = mixup_alpha
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.tol = tol
         self.scoring = scoring
+        self.posthoc_tau = posthoc_tau
         self.device = device
         self.dtype = dtype
         self.random_state = random_state
         self.verbose = verbose
-        vars(self).update(self._checked_keywords(criterion__params))
+        vars(self).update(criterion_params)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -306,6 +310,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self.net_ = net
         self.classes_ = np.asarray(net.classes_)
         self.class_weight_ = net.class_weight_
+        self.class_counts_ = net.class_counts_
         history = net.history
         self.n_iter_ = len(history)
         self.loss_curve_ = list(history[:, "train_loss"])
@@ -352,6 +357,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             module__hidden_layer_sizes=self._hidden_layer_sizes(),
             module__activation=self.activation,
             module__dropout=self.dropout,
+            module__input_noise=self.input_noise,
             module__dtype=dtype,
             criterion=self.criterion,
             class_weight=self.class_weight,
@@ -367,6 +373,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             iterator_train__shuffle=True,
             device=self.device,
             random_state=self.random_state,
+            posthoc_tau=self.posthoc_tau,
+            mixup_alpha=self.mixup_alpha,
             verbose=self.verbose,
             **self._criterion_params(),
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "MLPModule"]
+__all__ = ["ACTIVATIONS", "GaussianNoise", "MLPModule"]
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -14,6 +14,33 @@ ACTIVATIONS = {
     "identity": nn.Identity,
     "gelu": nn.GELU,
 }
+
+
+class GaussianNoise(nn.Module):
+    """Add ``N(0, std^2)`` noise to the input in training mode; the identity in eval mode.
+
+    The noise comes from torch's global RNG, like ``nn.Dropout``: a fit with a
+    ``random_state`` forks and seeds it (``seeding.SeededFit``), so training is
+    reproducible, and prediction (eval mode) is deterministic.
+
+    Parameters
+    ----------
+    std : float
+        Standard deviation, in the units of the input (after ``StandardScaler``: of one
+        feature's standard deviation).
+    """
+
+    def __init__(self, std):
+        super().__init__()
+        self.std = float(std)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
+        if not self.training or self.std == 0:
+            return X
+        return X + self.std * torch.randn_like(X)
+
+    def extra_repr(self):  # noqa: D102
+        return f"std={self.std}"
 
 
 class MLPModule(nn.Sequential):
@@ -33,13 +60,16 @@ class MLPModule(nn.Sequential):
         Dropout probability after each hidden activation (0 adds no layer).
     dtype : torch.dtype or None, default=None
         Parameter dtype (``None``: torch's default, float32).
+    input_noise : float, default=0.0
+        Standard deviation of the Gaussian noise added to the input while training
+        (:class:`GaussianNoise`, first layer; 0 adds no layer).
     """
 
     def __init__(
         self, n_features, n_classes, hidden_layer_sizes=(100,), activation="relu",
-        dropout=0.0, dtype=None,
+        dropout=0.0, dtype=None, input_noise=0.0,
     ):
-        layers = []
+        layers = [GaussianNoise(input_noise)] if input_noise > 0 else []
         width = n_features
         for size in hidden_layer_sizes:
             layers += [nn.Linear(width, size, dtype=dtype), ACTIVATIONS[activation]()]
