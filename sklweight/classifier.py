@@ -12,6 +12,7 @@ from skorch.utils import is_dataset, to_device, to_numpy
 
 from ._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._net.criterion import is_sklweight_loss, resolve_criterion
+from ._net.fast_path import PRECISIONS, FastPathMixin
 from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
 from ._net.mixup import mixup_train_step
 from ._net.posthoc import posthoc_nonlinearity
@@ -19,12 +20,11 @@ from ._net.seeding import SeededFit
 from ._net.training import NonFiniteLossError, TrainingControlMixin
 from ._net.weighting import (
     WEIGHTING_CONSTRAINTS,
+    batch_objective,
     check_weighting_names,
     plan_weights,
-    scale_batch_loss,
 )
 from .callbacks import LabelEpochScoring, warn_if_scoring_encoded_labels
-from .losses._reduction import weighted_reduce
 from .losses._registry import get_loss
 from .sampling import WeightedSampler
 from .utils._docstring import fill_doc
@@ -34,6 +34,7 @@ from .utils._validation import (
     Interval,
     Options,
     Real,
+    StrOptions,
     validate_params,
 )
 
@@ -41,7 +42,7 @@ __all__ = ["NonFiniteLossError", "WeightedNeuralNetClassifier"]
 
 
 @fill_doc
-class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
+class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNetClassifier):
     """skorch's ``NeuralNetClassifier`` with class weights, sample weights and samplers.
 
     Bring your own ``torch.nn.Module`` (it outputs logits). ``fit(X, y, sample_weight)``
@@ -96,6 +97,11 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         ``x = lam x_i + (1 - lam) x_j`` with ``lam ~ Beta(alpha, alpha)``, and the loss
         is ``lam L(y_i; w_i) + (1 - lam) L(y_j; w_j)`` (each label keeps its row's
         weight). ``None``: off. Needs a single tensor input per batch.
+    precision : {"bf16", "fp16"} or None, default=None
+        Mixed precision: the forward pass and the loss run under ``torch.autocast``
+        with bfloat16 or float16 (the sklweight losses compute in float32 inside it);
+        ``"fp16"`` scales the loss with a ``torch.amp.GradScaler``. ``None``: the
+        module's own dtype. ``"bf16"`` also runs on CPUs with bfloat16 support.
     train_split : callable or None, default=ValidSplit(5, stratified=True)
         skorch's internal validation split; ``None`` trains on all rows.
     classes : array-like or None, default=None
@@ -144,6 +150,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         "criterion": [str, type, HasMethods(["forward"])],
         "posthoc_tau": [Interval(Real, 0, None, closed="left"), None],
         "mixup_alpha": [Interval(Real, 0, None, closed="neither"), None],
+        "precision": [StrOptions(set(PRECISIONS)), None],
         # skorch's own parameters that it does not check (lr=0 trains nothing silently,
         # batch_size=0 fails deep inside the iterator); -1 is skorch's full batch;
         # max_epochs=0 is skorch's idiom for "initialise, train nothing"
@@ -163,6 +170,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         random_state=None,
         posthoc_tau=None,
         mixup_alpha=None,
+        precision=None,
         train_split=ValidSplit(5, stratified=True),  # noqa: B008 (skorch's default)
         classes=None,
         iterator_train=BatchIterator,
@@ -179,6 +187,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         self.random_state = random_state
         self.posthoc_tau = posthoc_tau
         self.mixup_alpha = mixup_alpha
+        self.precision = precision
 
     @property
     def _public_name(self):
@@ -264,11 +273,14 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         device = train.device
         if not plan.train_keep.all():
             train = train.subset(np.flatnonzero(plan.train_keep))
-        train.sample_weight = torch.as_tensor(plan.train_weight, device=device)
+        dtype = self._input_dtype() or torch.get_default_dtype()
+        # the weights, in the loss's dtype, are the only O(n) array added to the data;
+        # all-ones weights are dropped (the batch objective is then the plain mean)
+        train.sample_weight = _loss_weights(plan.train_weight, device, dtype)
         if plan.sampling_weight is not None:
             train.sampling_weight = torch.as_tensor(plan.sampling_weight, device=device)
         if valid is not None:
-            valid.sample_weight = torch.as_tensor(plan.valid_weight, device=device)
+            valid.sample_weight = _loss_weights(plan.valid_weight, device, dtype)
         return train, valid
 
     def get_iterator(self, dataset, training=False):
@@ -312,30 +324,36 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
     def infer(self, x, **fit_params):
         if isinstance(x, WeightedInput):
             x = x.X
+        if isinstance(x, torch.Tensor):  # the batch path: already on the device, or moved
+            if self.device is not None:
+                device = torch.device(self.device)
+                if x.device != device:  # host to accelerator: asynchronous
+                    x = x.to(device, non_blocking=device.type != "cpu")
+            return self.module_(x, **fit_params)
         return super().infer(x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
+        """The batch objective: the criterion's per-row losses weighted and reduced once
+        by ``batch_objective`` (sklweight/_net/weighting.py). Finiteness is checked by the
+        epoch loop (sklweight/_net/fast_path.py), not here."""
         weight = X.sample_weight if isinstance(X, WeightedInput) else None
         if isinstance(self.criterion_, torch.nn.NLLLoss):
             y_pred = torch.log(y_pred + torch.finfo(y_pred.dtype).eps)
-        y_true = y_true.to(self.device) if isinstance(y_true, torch.Tensor) else torch.as_tensor(
-            y_true, device=self.device)
+        if not isinstance(y_true, torch.Tensor):
+            y_true = torch.as_tensor(y_true, device=y_pred.device)
+        elif y_true.device != y_pred.device:
+            y_true = y_true.to(y_pred.device, non_blocking=True)
         if training:
             self._check_output_width(y_pred)
         mode = getattr(self, "_criterion_mode", "scalar")
-        if mode == "sklweight":
+        if mode == "scalar":  # a loss that returns a scalar cannot be weighted per row
+            return self.criterion_(y_pred, y_true)
+        if mode == "sklweight":  # does not decompose: its weighted mean
             loss = self.criterion_(y_pred, y_true, sample_weight=weight)
-        elif mode == "per_sample":
-            per_row = self.criterion_(y_pred, y_true)
-            loss = weighted_reduce(per_row, weight, "mean")
         else:
             loss = self.criterion_(y_pred, y_true)
-        if weight is not None and mode != "scalar":
-            normalization = self.weight_normalization if training else "global"
-            loss = scale_batch_loss(loss, weight, normalization)
-        if training and not torch.isfinite(loss):
-            self._raise_non_finite(loss)
-        return loss
+        normalization = self.weight_normalization if training else "global"
+        return batch_objective(loss, weight, normalization)
 
     def _check_output_width(self, y_pred):
         labels = self._labels()
@@ -471,5 +489,14 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, NeuralNetClassifier):
         return SeededFit(self, fresh)
 
 
+def _loss_weights(weight, device, dtype):
+    """Per-row loss weights as a tensor, or None when they are all one."""
+    if np.all(weight == 1):
+        return None
+    return torch.as_tensor(weight, dtype=dtype, device=device)
+
+
 def _softmax(logits):
+    if logits.dtype in (torch.float16, torch.bfloat16):  # mixed precision: float32 out
+        return torch.softmax(logits, dim=-1, dtype=torch.float32)
     return torch.softmax(logits, dim=-1)

@@ -22,9 +22,19 @@ import torch
 __all__ = ["BatchIterator", "TensorDataset", "WeightedInput", "collate_rows"]
 
 
+def _take(tensor, index):
+    # an index tensor gathers rows with index_select (on the CPU about
+    # 3 x faster than ``tensor[index]``'s advanced indexing for a batch of rows)
+    if isinstance(index, torch.Tensor):
+        return torch.index_select(tensor, 0, index)
+    return tensor[index]  # a slice (a view), a row (DataLoader) or a list of rows
+
+
 def _index(data, index):
+    if isinstance(data, torch.Tensor):
+        return _take(data, index)
     if isinstance(data, Mapping):
-        return {key: value[index] for key, value in data.items()}
+        return {key: _take(value, index) for key, value in data.items()}
     return data[index]
 
 
@@ -94,8 +104,8 @@ class TensorDataset(torch.utils.data.Dataset):
         """Return the batch ``(X_b, y_b)`` for a slice or an index tensor."""
         X = _index(self.X, index)
         if self.sample_weight is not None:
-            X = WeightedInput(X, self.sample_weight[index])
-        y = None if self.y is None else self.y[index]
+            X = WeightedInput(X, _take(self.sample_weight, index))
+        y = None if self.y is None else _take(self.y, index)
         return X, y
 
     def __getitem__(self, index):

@@ -1,9 +1,11 @@
 """How a classifier turns its ``criterion`` parameter into a loss it can weight.
 
 * a registered name (``"focal"``) resolves through :mod:`sklweight.losses`' registry;
-* sklweight losses take ``sample_weight`` in ``forward`` and keep ``reduction="mean"``
-  (the classifier applies the batch normalisation); those that need class frequencies get
-  the weighted counts of the training rows;
+* sklweight losses accept only ``reduction="mean"`` from the user (the classifier
+  reduces batches itself): one that decomposes per row is built with
+  ``reduction="none"``, one that does not (soft-F1) takes ``sample_weight`` in
+  ``forward`` and keeps its weighted mean; those that need class frequencies get the
+  weighted counts of the training rows;
 * a torch loss class is built with ``reduction="none"`` and weighted by the classifier;
 * anything else returns a scalar and cannot be weighted per row.
 """
@@ -65,7 +67,9 @@ def resolve_criterion(criterion, kwargs, class_counts, *, caller):
     criterion : class or instance
     kwargs : dict
     mode : {"sklweight", "per_sample", "scalar"}
-        How the classifier applies row weights to the loss.
+        How the classifier applies row weights to the loss: ``"per_sample"``, the loss
+        returns per-row values; ``"sklweight"``, a non-decomposable sklweight loss
+        returns its weighted mean; ``"scalar"``, a loss that cannot be weighted.
     """
     if isinstance(criterion, str):
         criterion = get_loss(criterion, caller=caller)
@@ -84,7 +88,15 @@ def resolve_criterion(criterion, kwargs, class_counts, *, caller):
                     "weight_normalization='global' | 'batch' | 'none'.",
                 )
             )
-        mode = "sklweight"
+        if getattr(criterion, "decomposes", True):
+            # per-row values: the classifier weights and reduces them in one step
+            # (``batch_objective`` in sklweight/_net/weighting.py)
+            if not isinstance(criterion, type):
+                criterion, kwargs = type(criterion), {**_loss_params(criterion), **kwargs}
+            kwargs["reduction"] = "none"
+            mode = "per_sample"
+        else:
+            mode = "sklweight"
     elif isinstance(criterion, type) and "reduction" in inspect.signature(criterion).parameters:
         kwargs.setdefault("reduction", "none")
         mode = "per_sample" if kwargs["reduction"] == "none" else "scalar"

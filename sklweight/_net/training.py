@@ -71,12 +71,15 @@ class TrainingControlMixin:
         if getattr(self, "_snapshot", False) is not False:
             self._snapshot = _state(self.module_)
 
-    def _raise_non_finite(self, loss):
-        # skorch's on_batch_begin has already opened this batch's history row
-        epoch = len(self.history)
-        batch = max(1, len(self.history[-1]["batches"])) if epoch else 1
+    def _raise_non_finite(self, loss, *, epoch=None, batch=None):
+        # the epoch loop (fast_path.py) names the batch; else skorch's on_batch_begin
+        # has already opened this batch's history row
+        if epoch is None:
+            epoch = len(self.history)
+            batch = max(1, len(self.history[-1]["batches"])) if epoch else 1
+        value = loss.item() if hasattr(loss, "item") else loss
         raise NonFiniteLossError(
-            f"{self._public_name}: the training loss became {loss.item()} at epoch "
+            f"{self._public_name}: the training loss became {value} at epoch "
             f"{epoch}, batch {batch}. Training stopped and the estimator is left "
             f"unfitted. Try a lower learning rate (lr={self.lr!r}), scale the features "
             "(e.g. StandardScaler), or check X for extreme values."

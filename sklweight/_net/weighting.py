@@ -18,6 +18,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+import torch
 from sklearn.base import clone
 
 from ..class_weight import ClassWeights
@@ -32,11 +33,11 @@ __all__ = [
     "SAMPLE_WEIGHT_SAMPLER",
     "WEIGHTING_CONSTRAINTS",
     "WeightPlan",
+    "batch_objective",
     "check_weighting_dicts",
     "check_weighting_names",
     "normalize_weights",
     "plan_weights",
-    "scale_batch_loss",
     "warn_untrained_classes",
     "warn_unweighted_sampler",
 ]
@@ -271,35 +272,48 @@ def normalize_weights(weight, normalization="global"):
     return weight * (weight.shape[0] / weight.sum())
 
 
-def scale_batch_loss(loss, batch_weight, normalization="global"):
-    """Turn a batch loss reduced with ``"mean"`` into the chosen batch objective.
+def batch_objective(loss, weight=None, normalization="global"):
+    """The training objective of one batch: the batch rule of SPEC 3.2, in one place.
 
-    With ``loss = sum_B(w l) / sum_B(w)`` (a loss called with ``reduction="mean"``):
+    With ``w`` the batch rows' weights (already normalised per fit by
+    :func:`normalize_weights`) and ``n_B`` the batch size:
 
-    * ``"global"`` and ``"none"`` return ``sum_B(w l) / n_B``. With weights normalised
+    * ``"global"`` and ``"none"``: ``sum_B(w l) / n_B``. With weights normalised
       globally (mean 1 over the training rows) this is an unbiased estimate of the full
       weighted objective ``sum(w l) / sum(w)``, and class weights act even in a batch
       without a minority row; with raw weights (``"none"``) it is Keras' convention.
-    * ``"batch"`` returns ``loss`` unchanged (torch's convention).
+    * ``"batch"``: ``sum_B(w l) / sum_B(w)`` (torch's convention).
 
-    Written as a rescaling of the mean so that losses which do not decompose per sample
-    (soft-F1) follow the same rule.
+    A loss that decomposes per row is passed as its per-row values ``l`` (computed with
+    ``reduction="none"``): the weighted sum is one ``dot`` and the division happens once.
+    A loss that does not decompose (soft-F1, whose counts take the weights) is passed as
+    its weighted mean ``sum_B(w l) / sum_B(w)``, a scalar, and rescaled by
+    ``mean_B(w)`` for ``"global"`` / ``"none"``.
 
     Parameters
     ----------
-    loss : Tensor
-        Scalar batch loss computed with ``reduction="mean"``.
-    batch_weight : Tensor of shape (n_B,)
-        The weights of the batch rows.
+    loss : Tensor of shape (n_B,) or scalar Tensor
+        Per-row losses, or the weighted mean of a non-decomposable loss.
+    weight : Tensor of shape (n_B,) or None, default=None
+        The batch rows' weights; None means all ones (then every rule is the mean).
     normalization : {"global", "batch", "none"}, default="global"
 
     Returns
     -------
-    loss : Tensor
-        Scalar.
+    objective : Tensor
+        Scalar, differentiable with respect to ``loss``.
     """
     if normalization not in NORMALIZATIONS:
         raise _unknown("weight_normalization", normalization, NORMALIZATIONS)
-    if normalization == "batch":
-        return loss
-    return loss * batch_weight.mean().to(loss.dtype)
+    if loss.ndim == 0:  # the weighted mean of a non-decomposable loss
+        if weight is None or normalization == "batch":
+            return loss
+        return loss * weight.mean().to(loss.dtype)
+    if weight is None:
+        return loss.mean()
+    if weight.dtype != loss.dtype:
+        weight = weight.to(loss.dtype)
+    # the division is applied to the weights (no gradient to track), so the loss meets
+    # a single differentiable operation
+    scale = weight.sum() if normalization == "batch" else loss.shape[0]
+    return torch.dot(loss, weight / scale)

@@ -229,6 +229,9 @@ class _WeightedLoss(nn.Module):
     """
 
     requires_class_counts = False
+    # the loss is a sum of per-row terms (reduction="none" is defined); the classifiers
+    # then weight and reduce the rows themselves (sklweight/_net/weighting.py)
+    decomposes = True
     _parameter_constraints: dict = BASE_CONSTRAINTS
     _hyper_parameters: tuple = ()
 

@@ -188,6 +188,7 @@ class SoftF1Loss(_WeightedLoss):
     >>> loss.backward()
     """
 
+    decomposes = False  # computed from counts over the whole batch
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("average",)
 

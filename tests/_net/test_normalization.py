@@ -8,8 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sklweight._net.weighting import NORMALIZATIONS, normalize_weights, scale_batch_loss
-from sklweight.losses._reduction import weighted_reduce
+from sklweight._net.weighting import NORMALIZATIONS, batch_objective, normalize_weights
 
 
 @pytest.mark.parametrize("as_numpy", [False, True])
@@ -28,18 +27,40 @@ def test_normalize_weights_batch_and_none_keep_the_weights(normalization):
     assert normalize_weights(w, normalization) is w
 
 
-def test_scale_batch_loss():
-    loss = torch.tensor(2.0)
-    batch_weight = torch.tensor([0.5, 1.5, 4.0])
-    assert scale_batch_loss(loss, batch_weight, "batch") is loss
+def test_batch_objective_of_per_row_losses():
+    loss = torch.tensor([1.0, 2.0, 4.0])
+    w = torch.tensor([0.5, 1.5, 4.0])
+    total = 0.5 * 1.0 + 1.5 * 2.0 + 4.0 * 4.0
     for normalization in ("global", "none"):
-        assert scale_batch_loss(loss, batch_weight, normalization).item() == pytest.approx(4.0)
+        assert batch_objective(loss, w, normalization).item() == pytest.approx(total / 3)
+    assert batch_objective(loss, w, "batch").item() == pytest.approx(total / 6.0)
+    for normalization in NORMALIZATIONS:  # no weights: the plain mean
+        assert batch_objective(loss, None, normalization).item() == pytest.approx(7 / 3)
     assert set(NORMALIZATIONS) == {"global", "batch", "none"}
 
 
-@pytest.mark.parametrize("function", [normalize_weights, scale_batch_loss])
+def test_batch_objective_of_a_non_decomposable_mean():
+    # a scalar is the loss's weighted mean sum(w l) / sum(w): rescaled by mean(w)
+    mean = torch.tensor(2.0)
+    w = torch.tensor([0.5, 1.5, 4.0])
+    assert batch_objective(mean, w, "batch") is mean
+    assert batch_objective(mean, None, "global") is mean
+    for normalization in ("global", "none"):
+        assert batch_objective(mean, w, normalization).item() == pytest.approx(4.0)
+
+
+def test_batch_objective_casts_weights_and_backpropagates():
+    loss = torch.tensor([1.0, 3.0], dtype=torch.float64, requires_grad=True)
+    w = torch.tensor([1.0, 0.5])  # float32 weights, float64 losses
+    out = batch_objective(loss, w, "global")
+    assert out.dtype == torch.float64
+    out.backward()
+    torch.testing.assert_close(loss.grad, torch.tensor([0.5, 0.25], dtype=torch.float64))
+
+
+@pytest.mark.parametrize("function", [normalize_weights, batch_objective])
 def test_unknown_normalization(function):
-    args = (torch.ones(2), torch.ones(2)) if function is scale_batch_loss else (torch.ones(2),)
+    args = (torch.ones(2), torch.ones(2)) if function is batch_objective else (torch.ones(2),)
     with pytest.raises(ValueError, match=r"'weight_normalization'.*Got 'global2'"):
         function(*args, "global2")
 
@@ -55,10 +76,8 @@ def test_global_batches_average_to_the_full_weighted_objective(n_batches, batch_
     w[0] += 0.1
     w_tilde = normalize_weights(w, "global")
     batches = [
-        scale_batch_loss(weighted_reduce(loss[b], w_tilde[b], "mean"), w_tilde[b], "global")
+        batch_objective(loss[b], w_tilde[b], "global")
         for b in torch.arange(n).split(batch_size)
-        if w_tilde[b].sum() > 0
     ]
     expected = (w * loss).sum() / w.sum()
-    # a batch with zero total weight contributes 0 (its mean is 0/0, never formed here)
     torch.testing.assert_close(sum(batches) / n_batches, expected)

@@ -1,0 +1,273 @@
+"""The per-batch hot path: skorch's epoch loop and training step, without their overhead.
+
+skorch sends every batch through ``notify`` (each callback's ``on_batch_begin`` and
+``on_batch_end``, ``on_grad_computed`` with a generator over the named parameters), an
+optimizer closure and a step accumulator, and reads the loss to the host (``.item()``,
+a synchronisation per batch on a GPU). :class:`FastPathMixin` keeps the same hooks, the
+same order and the same history, and drops what does nothing:
+
+* A batch calls the net's own ``on_batch_begin`` (it opens the history row) and the
+  callbacks that override a batch hook; the others are skorch's no-ops.
+  ``on_grad_computed`` is notified, as skorch does it, when the net or a callback
+  overrides it. A subclass that overrides ``notify`` gets every event through it.
+* The optimizer steps without a closure when it needs none (one optimizer of
+  ``torch.optim`` other than ``LBFGS``, skorch's step accumulator); anything else runs
+  skorch's ``train_step`` unchanged.
+* The batch records (``train_loss``, ``train_batch_size``, ``valid_*``) are skorch's. On
+  the CPU the loss is read per batch (no synchronisation there) and a non-finite training
+  loss stops the fit at that batch. On an accelerator the losses stay on the device and
+  are read once per epoch; the records are complete before ``on_epoch_end`` and the error
+  names the first non-finite batch. A callback that may read the loss record in
+  ``on_batch_end`` (any but skorch's ``EpochScoring``) brings the per-batch read back.
+* Mixed precision (``precision="bf16"`` or ``"fp16"``): forward and loss under
+  ``torch.autocast``, backward outside it, ``fp16`` with a ``GradScaler``. The sklweight
+  losses compute in float32 inside autocast (``losses/_base.py``).
+
+Couplings to skorch's private behaviour (skorch 1.4): ``NeuralNet.on_batch_begin`` opens
+the batch row (``history.new_batch``); the loop writes the records skorch's
+``run_single_epoch`` writes, with the keys it uses.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+
+import torch
+from skorch import NeuralNet
+from skorch.callbacks import Callback, EpochScoring
+from skorch.dataset import get_len, unpack_data
+from skorch.history import History
+from skorch.utils import TeeGenerator
+
+from .batching import WeightedInput
+from .training import TrainingControlMixin
+
+__all__ = ["PRECISIONS", "FastPathMixin"]
+
+# the values of ``precision``: autocast dtypes
+PRECISIONS = {"bf16": torch.bfloat16, "fp16": torch.float16}
+
+_BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
+
+
+def _overrides(obj, name, base):
+    """Whether ``obj``'s class replaces the no-op hook ``name`` of ``base``."""
+    if not isinstance(obj, base):
+        return True
+    return getattr(type(obj), name, None) is not getattr(base, name)
+
+
+def _listens_to_batch_end(callback, training):
+    """Whether ``callback.on_batch_end`` does anything for these batches: skorch's
+    ``EpochScoring`` returns at once for the batches it does not score (``on_train``)."""
+    if not _overrides(callback, "on_batch_end", Callback):
+        return False
+    if type(callback).on_batch_end is EpochScoring.on_batch_end:
+        return training == callback.on_train
+    return True
+
+
+def _batch_len(batch):
+    X = batch[0] if isinstance(batch, (tuple, list)) else batch
+    if isinstance(X, torch.Tensor):
+        return X.shape[0]
+    if isinstance(X, WeightedInput):
+        return len(X)
+    return get_len(X)
+
+
+class _Plan:
+    """What one epoch's batches call, decided once per epoch from the net's callbacks."""
+
+    __slots__ = ("begin", "end", "grad_hooks", "optimizer", "read_each_batch", "scaled")
+
+    def __init__(self, net, training=True):
+        callbacks = [cb for _, cb in getattr(net, "callbacks_", [])]
+        if type(net).notify is not TrainingControlMixin.notify:
+            # a subclass listens to notify itself: every event goes through it
+            self.begin = [lambda net, **kw: net.notify("on_batch_begin", **kw)]
+            self.end = [lambda net, **kw: net.notify("on_batch_end", **kw)]
+        else:
+            self.begin = [net.on_batch_begin] + [
+                cb.on_batch_begin for cb in callbacks
+                if _overrides(cb, "on_batch_begin", Callback)
+            ]
+            self.end = ([net.on_batch_end] if _overrides(net, "on_batch_end", NeuralNet)
+                        else []) + [
+                cb.on_batch_end for cb in callbacks if _listens_to_batch_end(cb, training)
+            ]
+        self.grad_hooks = _overrides(net, "on_grad_computed", NeuralNet) or any(
+            _overrides(cb, "on_grad_computed", Callback) for cb in callbacks
+        )
+        # the loss is read per batch on the CPU (free), with a History of another kind,
+        # or when a callback may read the record in on_batch_end; else once per epoch
+        self.read_each_batch = (
+            net._device_type() == "cpu"
+            or type(net.history) is not History
+            or any(
+                not isinstance(cb, EpochScoring) and _overrides(cb, "on_batch_end", Callback)
+                for cb in callbacks
+            )
+        )
+        self.optimizer = _lean_optimizer(net)
+        self.scaled = False  # this step's backward went through the GradScaler
+
+
+def _lean_optimizer(net):
+    """The net's optimizer when it can step without a closure, else None."""
+    if type(net).get_train_step_accumulator is not NeuralNet.get_train_step_accumulator:
+        return None
+    names = getattr(net, "_optimizers", [])
+    if len(names) != 1:
+        return None
+    optimizer = getattr(net, names[0] + "_", None)
+    if not isinstance(optimizer, torch.optim.Optimizer) or isinstance(
+        optimizer, torch.optim.LBFGS
+    ):
+        return None
+    if not type(optimizer).__module__.startswith("torch.optim"):
+        return None  # a user's optimizer may re-evaluate the closure (SAM, ...)
+    return optimizer
+
+
+class FastPathMixin:
+    """The epoch loop and training step of the classifiers (mixed in before skorch)."""
+
+    _fast_plan = None
+
+    # ------------------------------------------------------------------ epoch loop
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if iterator is None:
+            return
+        plan = self._fast_plan = _Plan(self, training)
+        history = self.history
+        plain_history = type(history) is History
+        epoch = len(history)
+        loss_key, size_key = prefix + "_loss", prefix + "_batch_size"
+        pending = []  # (batch row or None, loss tensor) read at the end of the epoch
+        count = 0
+        try:
+            for batch in iterator:
+                for hook in plan.begin:
+                    hook(self, batch=batch, training=training)
+                step = step_fn(batch, **fit_params)
+                loss = step["loss"]
+                row = list.__getitem__(history, -1)["batches"][-1] if plain_history else None
+                count += 1
+                if plan.read_each_batch:
+                    value = loss.item()
+                    if training and not math.isfinite(value):
+                        self._raise_non_finite(value, epoch=epoch, batch=count)
+                    self._record(row, loss_key, value)
+                else:
+                    pending.append((row, loss.detach()))
+                self._record(row, size_key, _batch_len(batch))
+                for hook in plan.end:
+                    hook(self, batch=batch, training=training, **step)
+            if pending:
+                self._record_pending(self, pending, loss_key, training, epoch)
+        finally:
+            self._fast_plan = None
+        history.record(prefix + "_batch_count", count)
+
+    def _record(self, row, key, value):
+        if row is None:
+            self.history.record_batch(key, value)
+        else:
+            row[key] = value
+
+    @staticmethod
+    def _record_pending(net, pending, key, training, epoch):
+        values = torch.stack([loss.float() for _, loss in pending]).tolist()  # one sync
+        for index, ((row, _), value) in enumerate(zip(pending, values, strict=True)):
+            if training and not math.isfinite(value):
+                net._raise_non_finite(value, epoch=epoch, batch=index + 1)
+            row[key] = value
+
+    # ------------------------------------------------------------------ one step
+    def train_step(self, batch, **fit_params):
+        if self._fast_plan is None:  # called outside the epoch loop
+            self._fast_plan = _Plan(self)
+            try:
+                return self.train_step(batch, **fit_params)
+            finally:
+                self._fast_plan = None
+        plan = self._fast_plan
+        optimizer = plan.optimizer
+        scaler = self._grad_scaler()
+        if optimizer is None:
+            if scaler is not None:
+                raise ValueError(
+                    f"{self._public_name}: precision='fp16' needs an optimizer that steps "
+                    "without a closure (one torch.optim optimizer, not LBFGS); use "
+                    "precision='bf16' or None."
+                )
+            return super().train_step(batch, **fit_params)
+        self._zero_grad_optimizer()
+        plan.scaled = False
+        step = self.train_step_single(batch, **fit_params)
+        scaler = scaler if plan.scaled else None
+        if plan.grad_hooks:
+            if scaler is not None:
+                scaler.unscale_(optimizer)  # the hooks see (and clip) true gradients
+            self.notify(
+                "on_grad_computed",
+                named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                batch=batch,
+                training=True,
+            )
+        if scaler is None:
+            optimizer.step()
+        else:
+            scaler.step(optimizer)
+            scaler.update()
+        return step
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        with self._autocast():
+            y_pred = self.infer(Xi, **fit_params)
+            loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        self._backward(loss)
+        return {"loss": loss, "y_pred": y_pred}
+
+    def _backward(self, loss):
+        """``loss.backward()``, scaled by the ``GradScaler`` with ``precision="fp16"``."""
+        scaler = self._grad_scaler()
+        if scaler is None:
+            loss.backward()
+        else:
+            scaler.scale(loss).backward()
+            if self._fast_plan is not None:
+                self._fast_plan.scaled = True
+
+    def validation_step(self, batch, **fit_params):
+        with self._autocast():
+            return super().validation_step(batch, **fit_params)
+
+    def evaluation_step(self, batch, training=False):
+        with self._autocast():
+            return super().evaluation_step(batch, training=training)
+
+    # ------------------------------------------------------------------ precision
+    def _autocast(self):
+        precision = getattr(self, "precision", None)
+        if precision is None:
+            return contextlib.nullcontext()
+        return torch.autocast(self._device_type(), dtype=PRECISIONS[precision])
+
+    def _device_type(self):
+        return torch.device(self.device).type if self.device is not None else "cpu"
+
+    def _grad_scaler(self):
+        if getattr(self, "precision", None) != "fp16":
+            return None
+        device = self._device_type()
+        device_scaler = getattr(self, "_scaler", None)
+        if device_scaler is None or device_scaler[0] != device:
+            device_scaler = self._scaler = (device, torch.amp.GradScaler(device))
+        return device_scaler[1]
+
+
