@@ -142,7 +142,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Class labels.
     n_features_in_ : int
         Number of features seen during fit.
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Feature names, when X was a DataFrame with string column names.
     net_ : WeightedNeuralNetClassifier
         The trained skorch net (its ``history`` holds the per-epoch log).

@@ -87,8 +87,10 @@ class WeightedCrossEntropyLoss(_WeightedLoss):
     %(weight)s
     %(reduction)s
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     Examples

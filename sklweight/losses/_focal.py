@@ -139,8 +139,10 @@ class FocalLoss(_WeightedLoss):
     %(weight)s
     %(reduction)s
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     Examples

@@ -127,8 +127,10 @@ class LabelSmoothingLoss(_WeightedLoss):
     %(weight)s
     %(reduction)s
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     Examples

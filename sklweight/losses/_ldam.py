@@ -150,8 +150,10 @@ class LDAMLoss(_WeightedLoss):
     margins : Tensor of shape (n_classes,) or None
         Buffer :math:`m_c` computed from ``class_counts``.
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     Examples

@@ -138,8 +138,10 @@ class LogitAdjustedLoss(_WeightedLoss):
     log_prior : Tensor of shape (n_classes,) or None
         Buffer :math:`\log \pi_c` computed from ``class_counts``.
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     Examples

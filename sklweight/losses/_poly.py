@@ -107,8 +107,10 @@ class PolyLoss(_WeightedLoss):
     %(weight)s
     %(reduction)s
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     Examples

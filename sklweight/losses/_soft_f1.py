@@ -169,8 +169,10 @@ class SoftF1Loss(_WeightedLoss):
     %(weight)s
     %(f1_reduction)s
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     - ``logits``: :math:`(N, K)`, floating point.
     - ``target``: :math:`(N,)`, integer class indices.
     - ``sample_weight``: :math:`(N,)` or ``None``.
