@@ -29,11 +29,13 @@ import torch.nn.functional as F
 
 from sklweight.losses import (
     FocalLoss,
+    GeneralizedCrossEntropyLoss,
     LabelSmoothingLoss,
     LDAMLoss,
     LogitAdjustedLoss,
     PolyLoss,
     SoftF1Loss,
+    SymmetricCrossEntropyLoss,
     WeightedCrossEntropyLoss,
 )
 from sklweight.utils._validation import skip_value_checks
@@ -55,6 +57,8 @@ def _cases(n_samples, n_classes, device, generator):
         "logit_adjusted": LogitAdjustedLoss(class_counts=counts),
         "ldam": LDAMLoss(class_counts=counts),
         "poly": PolyLoss(),
+        "generalized_cross_entropy": GeneralizedCrossEntropyLoss(),
+        "symmetric_cross_entropy": SymmetricCrossEntropyLoss(),
         "soft_f1": SoftF1Loss(),
     }
     cases = [("F.cross_entropy (reference)", lambda z, t, s: F.cross_entropy(z, t))]

@@ -10,11 +10,13 @@ from ..utils._docstring import fill_doc
 from ..utils._validation import format_param_error
 from ._cross_entropy import WeightedCrossEntropyLoss
 from ._focal import FocalLoss
+from ._generalized_cross_entropy import GeneralizedCrossEntropyLoss
 from ._label_smoothing import LabelSmoothingLoss
 from ._ldam import LDAMLoss
 from ._logit_adjusted import LogitAdjustedLoss
 from ._poly import PolyLoss
 from ._soft_f1 import SoftF1Loss
+from ._symmetric_cross_entropy import SymmetricCrossEntropyLoss
 
 __all__ = ["LOSSES", "get_loss"]
 
@@ -26,6 +28,8 @@ LOSSES = {
     "logit_adjusted": LogitAdjustedLoss,
     "ldam": LDAMLoss,
     "poly": PolyLoss,
+    "generalized_cross_entropy": GeneralizedCrossEntropyLoss,
+    "symmetric_cross_entropy": SymmetricCrossEntropyLoss,
 }
 
 

@@ -13,18 +13,22 @@ import torch
 
 from sklweight.losses import (
     FocalLoss,
+    GeneralizedCrossEntropyLoss,
     LabelSmoothingLoss,
     LDAMLoss,
     LogitAdjustedLoss,
     PolyLoss,
     SoftF1Loss,
+    SymmetricCrossEntropyLoss,
     WeightedCrossEntropyLoss,
     focal_loss,
+    generalized_cross_entropy,
     label_smoothing_loss,
     ldam_loss,
     logit_adjusted_loss,
     poly_loss,
     soft_f1_loss,
+    symmetric_cross_entropy,
     weighted_cross_entropy,
 )
 
@@ -106,6 +110,20 @@ def ref_ldam(z, target, class_counts, max_margin=0.5, scale=30.0):
 def ref_poly(z, target, epsilon=1.0):
     ce = ref_ce(z, target)
     return ce + epsilon * (1 - torch.exp(-ce))
+
+
+def ref_generalized_cross_entropy(z, target, q=0.7):
+    """(1 - p_t ** q) / q with p_t from an explicit softmax (Zhang and Sabuncu, eq. 6)."""
+    p_t = (torch.exp(_log_softmax(z)) * _one_hot(target, z.shape[1], z.dtype)).sum(1)
+    return (1 - p_t**q) / q
+
+
+def ref_symmetric_cross_entropy(z, target, alpha=0.1, beta=1.0, log_zero=-4.0):
+    """alpha * CE + beta * RCE, RCE = -sum_k p_k log(onehot_k) with log 0 clipped to A."""
+    p = torch.exp(_log_softmax(z))
+    one_hot = _one_hot(target, z.shape[1], z.dtype)
+    log_label = torch.where(one_hot > 0, torch.zeros_like(p), torch.full_like(p, log_zero))
+    return alpha * ref_ce(z, target) - beta * (p * log_label).sum(1)
 
 
 def ref_soft_f1(z, target, w=None, average="macro"):
@@ -214,6 +232,20 @@ SPECS = [
         needs_counts=True,
     ),
     LossSpec("poly", PolyLoss, poly_loss, {"epsilon": 1.0}, ref_poly),
+    LossSpec(
+        "generalized_cross_entropy",
+        GeneralizedCrossEntropyLoss,
+        generalized_cross_entropy,
+        {"q": 0.7},
+        ref_generalized_cross_entropy,
+    ),
+    LossSpec(
+        "symmetric_cross_entropy",
+        SymmetricCrossEntropyLoss,
+        symmetric_cross_entropy,
+        {"alpha": 0.1, "beta": 1.0, "log_zero": -4.0},
+        ref_symmetric_cross_entropy,
+    ),
 ]
 SPEC_IDS = [spec.name for spec in SPECS]
 DECOMPOSABLE = [spec for spec in SPECS if spec.decomposable]

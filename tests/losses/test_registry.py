@@ -18,6 +18,8 @@ def test_registered_names_and_classes():
         "logit_adjusted": losses.LogitAdjustedLoss,
         "ldam": losses.LDAMLoss,
         "poly": losses.PolyLoss,
+        "generalized_cross_entropy": losses.GeneralizedCrossEntropyLoss,
+        "symmetric_cross_entropy": losses.SymmetricCrossEntropyLoss,
     }
 
 
