@@ -242,7 +242,7 @@ def _compare(args, out, err):
     params = estimator_settings(max_epochs=max_epochs, early_stopping=args.early_stopping,
                                 device=args.device)
     n_splits = cv * repeats
-    n_fits = len(strategies) * (n_splits + (data.y_test is not None))
+    n_fits = len(strategies) * n_splits
     with _backend(args) as (n_jobs, backend), _progress_bar(n_fits, args.quiet) as bar:
         comparison, recommendation = run_comparison(
             data, strategies, cv=cv, repeats=repeats, seed=args.seed, metric=args.metric,

@@ -326,7 +326,7 @@ def load_csv(path, target, weight_col=None):
             raise CompareError(
                 f"weight column {weight_col!r} is zero on every row but those of one class"
             )
-    n_numeric = int(sum(np.issubdtype(t, np.number) for t in X.dtypes))
+    n_numeric = X.select_dtypes(include=np.number).shape[1]  # as the column selector does
     columns_code = ", ".join(map(repr, drop))
     load = (f"data = pd.read_csv({path!r})\n"
             f"X, y = data.drop(columns=[{columns_code}]), data[{target!r}]")

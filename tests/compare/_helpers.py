@@ -1,6 +1,7 @@
 """Shared helpers for the ``sklweight compare`` tests: run the command, check PNGs."""
 
 import base64
+import contextlib
 import io
 import json
 import re
@@ -8,6 +9,9 @@ import re
 import numpy as np
 
 from sklweight.compare.cli import main
+from sklweight.compare.data import load_dataset
+from sklweight.compare.strategies import get_strategy
+from sklweight.compare.summary import Comparison, StrategySummary
 
 # Small settings: two folds, one repeat, a few epochs (seconds, not minutes).
 FAST = ["--cv", "2", "--repeats", "1", "--max-epochs", "5", "--n-jobs", "1", "--quiet"]
@@ -18,6 +22,14 @@ def run_cli(argv, capsys):
     status = main(["compare", *argv])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
+
+
+def run_captured(argv):
+    """``main(["compare", *argv])`` outside a test's capsys (for module-scoped fixtures)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        status = main(["compare", *argv])
+    return status, out.getvalue(), err.getvalue()
 
 
 def read_json(path):
@@ -50,3 +62,37 @@ def assert_nontrivial_png(png, *, min_side=200):
     assert n_colours >= 20, n_colours
     ink = (rgb.mean(axis=1) < 0.9).mean()  # not a blank white canvas
     assert 0.01 < ink < 0.95, ink
+
+
+METRIC_NAMES = ("balanced_accuracy", "f1_macro", "worst_class_recall")
+
+
+def fake_summary(name, scores, n_classes=10, held_out=False):
+    """A :class:`StrategySummary` with given per-split scores (for the metric logic)."""
+    scores = np.asarray(scores, dtype=float)
+    strategy = get_strategy(name)
+    n = len(scores)
+    held = None
+    if held_out:
+        held = {"scores": {m: scores - 0.01 for m in METRIC_NAMES},
+                "recall": np.full((n, n_classes), 0.4), "confusion": np.eye(n_classes)}
+    return StrategySummary(
+        name=name, description=strategy.description, uses_weights=strategy.uses_weights,
+        code=f"Estimator_{name}()", imports=(), step_name="estimator",
+        scores={m: scores for m in METRIC_NAMES},
+        recall=np.full((n, n_classes), 0.5), confusion=np.eye(n_classes),
+        fit_time=np.ones(n), n_epochs=np.full(n, 10.0),
+        curves=[([1.0, 0.5], None)] * n, held_out=held,
+    )
+
+
+def fake_comparison(data=None, **scores):
+    """A :class:`Comparison` of fake summaries on ``data`` (default: digits-LT)."""
+    data = data if data is not None else load_dataset("digits-lt")
+    held = data.y_test is not None
+    summaries = [fake_summary(name, s, len(data.classes), held) for name, s in scores.items()]
+    settings = {"cv": 2, "repeats": len(next(iter(scores.values()))) // 2,
+                "metric": "balanced_accuracy", "seed": 0, "estimator_params": {},
+                "n_jobs": 1, "backend": "joblib", "n_fits": 0}
+    return Comparison(data=data, strategies=summaries, settings=settings, n_train=120,
+                      n_test=120, wall_time=1.0)

@@ -8,35 +8,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sklweight.compare.cli import main
 from sklweight.compare.strategies import registered_strategies
 
 from ._helpers import FAST, assert_nontrivial_png, embedded_pngs, read_json, run_cli
 
 PLOTS = {"paired differences", "per-class recall", "confusion matrices", "learning curves"}
-
-
-@pytest.fixture(scope="module")
-def default_run(tmp_path_factory):
-    """The default data at reduced settings, with JSON and report (run once)."""
-    folder = tmp_path_factory.mktemp("default")
-    json_path, report_path = folder / "out.json", folder / "report.html"
-    patch = pytest.MonkeyPatch()  # main writes to sys.stdout / sys.stderr: capture them
-    out, err = folder / "stdout.txt", folder / "stderr.txt"
-    with open(out, "w") as fo, open(err, "w") as fe:
-        patch.setattr(sys, "stdout", fo)
-        patch.setattr(sys, "stderr", fe)
-        try:
-            status = main([
-                "compare", "--strategies", "ce,balanced,logit_adjusted", *FAST,
-                "--json", str(json_path), "--report", str(report_path),
-            ])
-        finally:
-            patch.undo()
-    return {
-        "status": status, "out": out.read_text(), "err": err.read_text(),
-        "json": read_json(json_path), "html": report_path.read_text(encoding="utf-8"),
-    }
 
 
 def test_default_run_prints_the_table_sorted_by_the_metric(default_run):
@@ -198,7 +174,7 @@ def test_bad_input_gets_a_clear_message_and_exit_status_2(case, tmp_path, capsys
     if content is not None:
         path.write_text(content)
     argv = args if case == "target without csv" else ["--csv", str(path), *args]
-    status, out, err = run_cli([*argv, *FAST], capsys)
+    status, out, err = run_cli([*FAST, *argv], capsys)  # the case's options win
     assert status == 2
     assert out == ""
     assert err.startswith("sklweight compare: error: ")

@@ -6,8 +6,9 @@ from scipy.stats import t
 
 from sklweight.compare.data import load_dataset
 from sklweight.compare.recommend import paired_difference, recommend
-from sklweight.compare.strategies import get_strategy
-from sklweight.compare.summary import Comparison, StrategySummary
+from sklweight.compare.summary import Comparison
+
+from ._helpers import fake_comparison, fake_summary
 
 
 def test_interval_is_the_nadeau_bengio_corrected_t_interval():
@@ -40,29 +41,8 @@ def test_identical_scores_give_a_zero_width_interval():
     assert (p.mean, p.low, p.high, p.exceeds_noise) == (0.0, 0.0, 0.0, False)
 
 
-def _summary(name, scores, n_classes=10):
-    scores = np.asarray(scores, dtype=float)
-    strategy = get_strategy(name)
-    return StrategySummary(
-        name=name, description=strategy.description, uses_weights=strategy.uses_weights,
-        code=f"Estimator_{name}()", imports=(), step_name="estimator",
-        scores={m: scores for m in ("balanced_accuracy", "f1_macro", "worst_class_recall")},
-        recall=np.full((len(scores), n_classes), 0.5), confusion=np.eye(n_classes),
-        fit_time=np.ones(len(scores)), n_epochs=np.full(len(scores), 10.0),
-        curves=[([1.0, 0.5], None)] * len(scores),
-    )
-
-
-def _comparison(**scores):
-    data = load_dataset("digits-lt")
-    summaries = [_summary(name, s) for name, s in scores.items()]
-    settings = {"cv": 2, "repeats": 2, "metric": "balanced_accuracy"}
-    return Comparison(data=data, strategies=summaries, settings=settings, n_train=120,
-                      n_test=120)
-
-
 def test_recommends_the_best_and_says_when_it_beats_the_noise():
-    c = _comparison(ce=[0.70, 0.72, 0.71, 0.69], focal=[0.71, 0.70, 0.72, 0.70],
+    c = fake_comparison(ce=[0.70, 0.72, 0.71, 0.69], focal=[0.71, 0.70, 0.72, 0.70],
                     balanced=[0.80, 0.83, 0.81, 0.80])
     rec = recommend(c)
     assert rec.best == "balanced"
@@ -74,14 +54,14 @@ def test_recommends_the_best_and_says_when_it_beats_the_noise():
 
 
 def test_an_unsure_winner_is_reported_as_within_the_noise():
-    c = _comparison(ce=[0.70, 0.80, 0.75, 0.72], focal=[0.74, 0.78, 0.77, 0.71])
+    c = fake_comparison(ce=[0.70, 0.80, 0.75, 0.72], focal=[0.74, 0.78, 0.77, 0.71])
     rec = recommend(c)
     assert rec.best == "focal"
     assert any("within the fold-to-fold noise" in line for line in rec.text)
 
 
 def test_plain_cross_entropy_can_win():
-    c = _comparison(ce=[0.80, 0.82, 0.81, 0.80], focal=[0.70, 0.71, 0.72, 0.70])
+    c = fake_comparison(ce=[0.80, 0.82, 0.81, 0.80], focal=[0.70, 0.71, 0.72, 0.70])
     rec = recommend(c)
     assert rec.best == "ce"
     assert any("Plain cross-entropy is the best" in line for line in rec.text)
@@ -90,8 +70,8 @@ def test_plain_cross_entropy_can_win():
 
 def test_weighted_strategies_print_the_sample_weight_routing():
     data = load_dataset("noisy-digits")
-    summary = _summary("ce+weights", [0.9, 0.91])
-    c = Comparison(data=data, strategies=[_summary("ce", [0.8, 0.82]), summary],
+    summary = fake_summary("ce+weights", [0.9, 0.91])
+    c = Comparison(data=data, strategies=[fake_summary("ce", [0.8, 0.82]), summary],
                    settings={"cv": 2, "repeats": 1, "metric": "balanced_accuracy"},
                    n_train=460, n_test=460)
     rec = recommend(c)
