@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring, PrintLog
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_device, to_numpy
 
@@ -16,6 +16,7 @@ from ._net.fast_path import PRECISIONS, FastPathMixin
 from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
 from ._net.mixup import mixup_train_step
 from ._net.posthoc import posthoc_nonlinearity
+from ._net.scoring import LabelledSplit, decode_collected_targets
 from ._net.seeding import SeededFit
 from ._net.training import NonFiniteLossError, TrainingControlMixin
 from ._net.weighting import (
@@ -24,7 +25,6 @@ from ._net.weighting import (
     check_weighting_names,
     plan_weights,
 )
-from .callbacks import LabelEpochScoring, warn_if_scoring_encoded_labels
 from .losses._registry import get_loss
 from .sampling import WeightedSampler
 from .utils._docstring import fill_doc
@@ -201,14 +201,15 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
             ("epoch_timer", EpochTimer()),
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),
-            ("valid_acc", LabelEpochScoring("accuracy", name="valid_acc")),
+            ("valid_acc", EpochScoring("accuracy", name="valid_acc", lower_is_better=False)),
             ("print_log", PrintLog()),
         ]
 
-    def initialize_callbacks(self):
-        super().initialize_callbacks()
-        warn_if_scoring_encoded_labels(self)
-        return self
+    def on_epoch_end(self, net, **kwargs):
+        super().on_epoch_end(net, **kwargs)
+        # before the callbacks score the epoch: they compare targets with predict()'s
+        # labels (sklweight/_net/scoring.py)
+        decode_collected_targets(self, self._labels())
 
     def _check_weighting_params(self):
         params = {name: getattr(self, name) for name in self._parameter_constraints}
@@ -281,9 +282,14 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
             train.sampling_weight = torch.as_tensor(plan.sampling_weight, device=device)
         if valid is not None:
             valid.sample_weight = _loss_weights(plan.valid_weight, device, dtype)
-        return train, valid
+        # the callbacks get the splits with their labels; the iterators unwrap them
+        labels = self._labels()
+        return LabelledSplit(train, labels), (
+            None if valid is None else LabelledSplit(valid, labels))
 
     def get_iterator(self, dataset, training=False):
+        if isinstance(dataset, LabelledSplit):
+            dataset = dataset.data
         prefix = "iterator_train" if training else "iterator_valid"
         iterator = self.iterator_train if training else self.iterator_valid
         kwargs = self.get_params_for(prefix)

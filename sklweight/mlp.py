@@ -10,14 +10,13 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import EarlyStopping
+from skorch.callbacks import EarlyStopping, EpochScoring
 from skorch.dataset import ValidSplit
 
 from ._net.criterion_params import CriterionParamsMixin
 from ._net.mlp_module import ACTIVATIONS, MLPModule
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
 from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
-from .callbacks import LabelEpochScoring
 from .classifier import WeightedNeuralNetClassifier
 from .utils._docstring import fill_doc
 from .utils._validation import (
@@ -357,7 +356,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             monitor = "valid_loss"
             if self.scoring is not None:
                 callbacks.append(
-                    ("valid_score", LabelEpochScoring(self.scoring, name="valid_score"))
+                    ("valid_score", EpochScoring(
+                        self.scoring, lower_is_better=False, name="valid_score"))
                 )
                 monitor = "valid_score"
             stop = EarlyStopping(

@@ -1,13 +1,15 @@
 """WeightedNeuralNetClassifier stays a drop-in skorch classifier."""
 
+import warnings
+
 import numpy as np
 import pytest
 import skorch
 import torch
-from skorch.callbacks import EpochScoring
+from skorch.callbacks import EarlyStopping, EpochScoring
 from torch import nn
 
-from sklweight import WeightedNeuralNetClassifier
+from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier
 from sklweight.losses import FocalLoss, LogitAdjustedLoss
 
 
@@ -231,20 +233,74 @@ def test_output_width_mismatch_is_a_clear_error(data):
         make_net(module__n_out=2).fit(X, y)
 
 
-def test_label_epoch_scoring_with_string_labels(data):
-    from sklweight.callbacks import LabelEpochScoring
+# --------------------------------------------------------------------------- stock scoring
+# labels in sorted order, so that each one is encoded as the same output index as y
+LABELS = {
+    "strings": np.array(["cat", "dog", "eel"]),
+    "ints": np.array([1, 4, 9]),  # encoded 0, 1, 2: a silently wrong score if compared
+    "objects": np.array(["cat", "dog", "eel"], dtype=object),
+    "bools": np.array([False, True]),
+}
+
+
+def _scored_fit(X, labels, **kwargs):
+    callbacks = [
+        EpochScoring("f1_macro", lower_is_better=False),
+        EpochScoring("f1_macro", lower_is_better=False, name="f1_nocache", use_caching=False),
+        EpochScoring("accuracy", lower_is_better=False, name="train_acc", on_train=True),
+        EarlyStopping(monitor="f1_macro", lower_is_better=False, patience=3),
+    ]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "Mix of label input types", no other warning
+        return make_net(max_epochs=8, callbacks=callbacks, **kwargs).fit(X, labels)
+
+
+@pytest.mark.parametrize("name", sorted(LABELS))
+def test_stock_scoring_callbacks_see_the_labels_predict_returns(data, name):
+    # the same seed trains the same model whatever the labels are called, so every score
+    # must equal the one with labels 0..K-1 (where encoded and decoded agree)
+    X, y = data
+    if name == "bools":
+        X, y = X[y > 0], y[y > 0] - 1
+        kwargs = {"module__n_out": 2}
+    else:
+        kwargs = {}
+    ref = _scored_fit(X, y, **kwargs)
+    net = _scored_fit(X, LABELS[name][y], **kwargs)
+    keys = ["f1_macro", "f1_nocache", "train_acc", "valid_acc"]
+    np.testing.assert_allclose(net.history[:, keys], ref.history[:, keys])
+    assert len(net.history) == len(ref.history)
+    assert 0.3 < max(net.history[:, "f1_macro"]) <= 1
+    np.testing.assert_allclose(net.history[:, "f1_nocache"], net.history[:, "f1_macro"])
+
+
+def test_stock_scoring_with_a_label_specific_scorer(data):
+    # a scorer that names a label works only if it sees labels, not indices
+    from sklearn.metrics import f1_score, make_scorer
 
     X, y = data
-    labels = np.array(["x", "y", "z"])[y]
-    net = make_net(
-        max_epochs=10, callbacks=[LabelEpochScoring("f1_macro", name="f1")],
-    ).fit(X, labels)
-    assert 0.3 < net.history[-1]["f1"] <= 1
+    labels = np.array(["cat", "dog", "eel"])[y]
+    scorer = make_scorer(f1_score, labels=["dog"], average="macro")
+    net = make_net(max_epochs=3, callbacks=[EpochScoring(scorer, lower_is_better=False,
+                                                         name="f1_dog")]).fit(X, labels)
+    assert 0 < net.history[-1, "f1_dog"] <= 1
 
 
-def test_stock_epoch_scoring_with_string_labels_warns(data):
+def test_stock_scoring_with_unsorted_classes_parameter(data):
+    # classes=["eel", "dog", "cat"] puts "eel" at output 0: the same model as int labels
+    # 2 - y, and the same scores
     X, y = data
-    labels = np.array(["x", "y", "z"])[y]
-    net = make_net(callbacks=[EpochScoring("f1_macro", name="f1")])
-    with pytest.warns(UserWarning, match="LabelEpochScoring"), pytest.raises(ValueError):
-        net.fit(X, labels)
+    labels = np.array(["cat", "dog", "eel"])[y]
+    ref = _scored_fit(X, 2 - y)
+    net = _scored_fit(X, labels, classes=["eel", "dog", "cat"])
+    keys = ["f1_macro", "f1_nocache", "train_acc", "valid_acc"]
+    np.testing.assert_allclose(net.history[:, keys], ref.history[:, keys])
+
+
+def test_mlp_scoring_with_string_labels(iris):
+    X, y = iris
+    kwargs = {"hidden_layer_sizes": (8,), "max_epochs": 6, "lr": 1e-2, "random_state": 0,
+              "early_stopping": True, "scoring": "f1_macro", "n_iter_no_change": 3}
+    ref = WeightedMLPClassifier(**kwargs).fit(X, y)
+    clf = WeightedMLPClassifier(**kwargs).fit(X, np.array(["cat", "dog", "eel"])[y])
+    np.testing.assert_allclose(clf.validation_scores_, ref.validation_scores_)
