@@ -109,8 +109,10 @@ class GeneralizedCrossEntropyLoss(_WeightedLoss):
     %(weight)s
     %(reduction)s
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     See Also

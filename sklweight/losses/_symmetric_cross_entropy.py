@@ -137,8 +137,10 @@ class SymmetricCrossEntropyLoss(_WeightedLoss):
     %(weight)s
     %(reduction)s
 
-    Shape
+    Notes
     -----
+    Shapes:
+
     %(loss_shape)s
 
     See Also
