@@ -12,9 +12,9 @@ def python_blocks():
     return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
 
 
-def test_readme_has_exactly_one_shell_command_block_with_make_test():
+def test_readme_quick_start_shows_exactly_two_commands_compare_and_test():
     shell = re.findall(r"```bash\n(.*?)```", README.read_text(), flags=re.S)
-    assert [block.strip() for block in shell] == ["make test"]
+    assert [block.strip() for block in shell] == ["make compare\nmake test"]
 
 
 @pytest.mark.slow
