@@ -111,3 +111,18 @@ def test_load_params_into_a_fresh_net_predicts(tmp_path, data):
     named.initialize()
     named.load_params(f_params=tmp_path / "p.pt")
     np.testing.assert_array_equal(named.predict(X), net.predict(X))
+
+
+def test_a_mock_callback_is_notified(data):
+    # skorch's own tests pass Mock(spec=Callback): hooks that live on the instance, not
+    # on its class, must still be called
+    from unittest.mock import Mock
+
+    from skorch.callbacks import Callback
+
+    callback = Mock(spec=Callback)
+    callback.get_params.return_value = {}
+    X, y = data
+    make_net(callbacks=[("mock", callback)]).fit(X, y)
+    assert callback.on_batch_end.call_count == 2  # 2 epochs of 1 batch (50 rows)
+    assert callback.on_epoch_end.call_count == 2
