@@ -304,3 +304,16 @@ def test_mlp_scoring_with_string_labels(iris):
     ref = WeightedMLPClassifier(**kwargs).fit(X, y)
     clf = WeightedMLPClassifier(**kwargs).fit(X, np.array(["cat", "dog", "eel"])[y])
     np.testing.assert_allclose(clf.validation_scores_, ref.validation_scores_)
+
+
+@pytest.mark.parametrize("criterion", ["logit_adjusted", "ldam"])
+def test_fitted_criterion_shows_the_weighted_training_counts(data, criterion):
+    X, y = data
+    w = np.random.RandomState(0).uniform(0.5, 1.5, len(y))
+    net = make_net(criterion=criterion, train_split=None, max_epochs=1).fit(
+        X, y, sample_weight=w
+    )
+    counts = np.bincount(y, weights=w)
+    np.testing.assert_allclose(net.criterion_.class_counts.numpy(), counts, rtol=1e-6)
+    np.testing.assert_allclose(net.class_counts_, counts)
+    assert "class_counts=tensor(" in repr(net.criterion_)

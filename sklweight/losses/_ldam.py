@@ -12,6 +12,7 @@ from ._autograd import margin_cross_entropy
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
+    as_class_vector,
     check_class_counts,
     check_functional_call,
     class_vector_like,
@@ -147,6 +148,9 @@ class LDAMLoss(_WeightedLoss):
 
     Attributes
     ----------
+    class_counts : Tensor of shape (n_classes,) or None
+        Buffer: the ``class_counts`` given, as torch's losses keep their ``weight`` (in a
+        classifier's ``criterion_``: the weighted training counts of the fit).
     margins : Tensor of shape (n_classes,) or None
         Buffer :math:`m_c` computed from ``class_counts``.
 
@@ -169,7 +173,7 @@ class LDAMLoss(_WeightedLoss):
 
     requires_class_counts = True
     _parameter_constraints = _CONSTRAINTS
-    _hyper_parameters = ("max_margin", "scale")
+    _hyper_parameters = ("class_counts", "max_margin", "scale")
 
     def __init__(
         self, *, class_counts=None, max_margin=0.5, scale=30.0, weight=None, reduction="mean"
@@ -183,7 +187,11 @@ class LDAMLoss(_WeightedLoss):
         )
         self.max_margin = max_margin
         self.scale = scale
-        counts = check_class_counts(class_counts, type(self).__name__)
+        given = as_class_vector(class_counts, "class_counts", type(self).__name__)
+        self.register_buffer(
+            "class_counts", None if given is None else given.to(torch.get_default_dtype())
+        )
+        counts = check_class_counts(given, type(self).__name__)
         margins = None if counts is None else _margins(counts, max_margin)
         self.register_buffer(
             "margins", None if margins is None else margins.to(torch.get_default_dtype())

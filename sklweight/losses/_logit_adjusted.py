@@ -12,6 +12,7 @@ from ..utils._validation import Interval
 from ._base import (
     BASE_CONSTRAINTS,
     _WeightedLoss,
+    as_class_vector,
     check_class_counts,
     check_functional_call,
     class_vector_like,
@@ -135,6 +136,9 @@ class LogitAdjustedLoss(_WeightedLoss):
 
     Attributes
     ----------
+    class_counts : Tensor of shape (n_classes,) or None
+        Buffer: the ``class_counts`` given, as torch's losses keep their ``weight`` (in a
+        classifier's ``criterion_``: the weighted training counts of the fit).
     log_prior : Tensor of shape (n_classes,) or None
         Buffer :math:`\log \pi_c` computed from ``class_counts``.
 
@@ -157,12 +161,16 @@ class LogitAdjustedLoss(_WeightedLoss):
 
     requires_class_counts = True
     _parameter_constraints = _CONSTRAINTS
-    _hyper_parameters = ("tau",)
+    _hyper_parameters = ("class_counts", "tau")
 
     def __init__(self, *, class_counts=None, tau=1.0, weight=None, reduction="mean"):
         super().__init__(weight=weight, reduction=reduction, class_counts=class_counts, tau=tau)
         self.tau = tau
-        counts = check_class_counts(class_counts, type(self).__name__)
+        given = as_class_vector(class_counts, "class_counts", type(self).__name__)
+        self.register_buffer(
+            "class_counts", None if given is None else given.to(torch.get_default_dtype())
+        )
+        counts = check_class_counts(given, type(self).__name__)
         log_prior = None if counts is None else _log_prior(counts).to(torch.get_default_dtype())
         self.register_buffer("log_prior", log_prior)
 

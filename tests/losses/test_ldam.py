@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
@@ -118,3 +119,15 @@ def test_non_positive_scale_or_margin(params):
     name = next(iter(params))
     with pytest.raises(InvalidParameterError, match=rf"'{name}' parameter of LDAMLoss"):
         LDAMLoss(class_counts=COUNTS, **params)
+
+
+def test_class_counts_are_kept_as_given():
+    # as torch's losses keep their weight: the counts come back, zeros included
+    counts = np.array([900, 0, 20])
+    module = LDAMLoss(class_counts=counts, max_margin=0.5)
+    np.testing.assert_array_equal(module.class_counts.numpy(), counts)
+    assert "class_counts" in dict(module.named_buffers())  # moved by .to(device)
+    counts[0] = 1
+    assert module.class_counts[0] == 900  # a copy, not the caller's array
+    assert "class_counts=tensor([900.,   0.,  20.])" in repr(module)
+    assert LDAMLoss().class_counts is None

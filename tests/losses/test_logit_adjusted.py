@@ -90,3 +90,16 @@ def test_bad_class_counts(counts, match):
 def test_negative_tau_is_invalid():
     with pytest.raises(InvalidParameterError, match=r"'tau' parameter of LogitAdjustedLoss"):
         LogitAdjustedLoss(class_counts=COUNTS, tau=-1.0)
+
+
+def test_class_counts_are_kept_as_given():
+    # as torch's losses keep their weight: the counts come back, zeros included
+    counts = [500.0, 0.0, 30.0, 6.0]
+    given = torch.tensor(counts, dtype=torch.float64)
+    module = LogitAdjustedLoss(class_counts=given, tau=0.5)
+    assert_close(module.class_counts, given.float(), rtol=0, atol=0)
+    assert "class_counts" in dict(module.named_buffers())  # moved by .to(device)
+    given[0] = 1.0
+    assert module.class_counts[0] == 500.0  # a copy, not the caller's tensor
+    assert "class_counts=tensor([500.,   0.,  30.,   6.])" in repr(module)
+    assert LogitAdjustedLoss().class_counts is None
