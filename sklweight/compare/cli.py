@@ -221,6 +221,12 @@ def _compare(args, out, err):
         raise CompareError(f"--max-epochs must be at least 1. Got {max_epochs}.")
     if args.n_jobs == 0:
         raise CompareError("--n-jobs must not be 0 (use 1 for no parallelism, -1 for all cores)")
+    if str(args.device).startswith("cuda"):
+        import torch
+
+        if not torch.cuda.is_available():
+            raise CompareError(f"--device {args.device!r} but torch finds no CUDA device "
+                               "(install a CUDA build of torch, or use --device cpu)")
     data = _load_data(args)
     names = None
     if args.strategies is not None:

@@ -85,10 +85,12 @@ def paired_difference(scores, baseline, *, n_train, n_test, name="strategy"):
     Examples
     --------
     >>> from sklweight.compare.recommend import paired_difference
-    >>> p = paired_difference([0.82, 0.85, 0.80, 0.84], [0.80, 0.81, 0.79, 0.80],
+    >>> p = paired_difference([0.83, 0.85, 0.82, 0.84], [0.80, 0.81, 0.79, 0.80],
     ...                       n_train=80, n_test=20)
-    >>> round(p.mean, 3), p.wins, p.exceeds_noise
-    (0.028, 4, True)
+    >>> print(f"{p.mean:+.3f} [{p.low:+.3f}, {p.high:+.3f}], wins {p.wins}/{p.n_splits}")
+    +0.035 [+0.022, +0.048], wins 4/4
+    >>> p.exceeds_noise
+    True
     """
     from scipy.stats import t
 

@@ -227,3 +227,43 @@ def test_argparse_errors_use_the_same_prefix_and_status(capsys):
         run_cli(["--metric", "accuracy"], capsys)
     assert stop.value.code == 2
     assert "sklweight compare: error: argument --metric" in capsys.readouterr().err
+
+
+class _Terminal:
+    """A stderr that says it is a terminal and keeps what is written."""
+
+    def __init__(self):
+        self.text = ""
+
+    def isatty(self):
+        return True
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+@pytest.mark.parametrize("terminal, quiet, shown", [(True, False, True), (True, True, False),
+                                                      (False, False, False)])
+def test_progress_bar_only_on_a_terminal_and_not_with_quiet(terminal, quiet, shown,
+                                                             monkeypatch):
+    from sklweight.compare.cli import _progress_bar
+
+    stream = _Terminal()
+    if not terminal:
+        stream.isatty = lambda: False
+    monkeypatch.setattr(sys, "stderr", stream)
+    with _progress_bar(4, quiet) as bar:
+        bar.update(4)
+    assert ("4/4" in stream.text) is shown
+
+
+def test_cuda_device_without_cuda_is_a_clear_error(capsys):
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    status, _, err = run_cli([*FAST, "--device", "cuda"], capsys)
+    assert status == 2 and "--device 'cuda' but torch finds no CUDA device" in err

@@ -93,3 +93,17 @@ def test_each_split_seeds_every_strategy_alike():
     assert comparison.settings["estimator_params"] == {"max_epochs": 2, "random_state": 4}
     context = StrategyContext(estimator_params={"random_state": 9})
     assert strategies[1].build(context).random_state == 9
+
+
+def test_early_stopping_records_the_validation_loss_curve():
+    # noisy digits: every class keeps enough rows for the internal stratified split
+    data = load_dataset("noisy-digits")
+    comparison, _ = run_comparison(
+        data, select_strategies([], has_weights=False), cv=2, repeats=1,
+        estimator_params=estimator_settings(max_epochs=4, early_stopping=True),
+    )
+    for train, valid in comparison.get("ce").curves:
+        assert len(train) == len(valid) == 4
+    plain, _ = run_comparison(data, select_strategies([], has_weights=False), cv=2,
+                              repeats=1, estimator_params=estimator_settings(max_epochs=4))
+    assert all(valid is None for _, valid in plain.get("ce").curves)
