@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: test lint bench clean compare
+.PHONY: test lint bench clean compare docs
 
 # The main job: which weighting helps? `sklweight compare` on the embedded long-tailed
 # digits (about a minute on 2 cores), with the HTML report written to $(REPORT). Options
@@ -24,13 +24,19 @@ $(STAMP): requirements-dev.txt pyproject.toml
 	touch $(STAMP)
 
 lint: $(STAMP)
-	$(PY) -m ruff check sklweight tests benchmarks
+	$(PY) -m ruff check sklweight tests benchmarks examples docs/conf.py
 
+# The tests include the docs build with warnings as errors (tests/test_docs.py) and every
+# script of examples/ (tests/test_examples.py).
 test: lint
 	$(PY) -m pytest -n auto
+
+# The documentation, HTML in docs/_build/html (warnings are errors, as in the tests).
+docs: $(STAMP)
+	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
 bench: $(STAMP)
 	$(PY) benchmarks/bench_losses.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info
+	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info docs/_build docs/generated docs/auto_examples docs/_generated
