@@ -14,6 +14,7 @@ from skorch.callbacks import EarlyStopping, EpochScoring
 from skorch.dataset import ValidSplit
 
 from ._net.criterion_params import CriterionParamsMixin
+from ._net.input_validation import validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, MLPModule
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
 from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
@@ -24,7 +25,6 @@ from .utils._validation import (
     Interval,
     InvalidParameterError,
     StrOptions,
-    check_sample_weight,
 )
 
 __all__ = ["WeightedMLPClassifier"]
@@ -282,14 +282,14 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self._validate_params()
         self._hidden_layer_sizes()
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
-        sample_weight = check_sample_weight(
-            sample_weight, X.shape[0], caller=f"{type(self).__name__}.fit"
-        )
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
-        net = self._build_net(X, np.unique(y), int((sample_weight > 0).sum()), dtype)
+        net = self._build_net(X, np.unique(y), dtype)
         net._owner_name = type(self).__name__  # errors raised by the net name this class
+        # the one check of sample_weight in this fit; the net trains on the checked data
+        data = validate_fit_data(net, _as_tensor(X, dtype), y, sample_weight, reset=True)
+        net.set_params(batch_size=self._batch_size(len(data)))
         try:
-            net.fit(_as_tensor(X, dtype), y, sample_weight=sample_weight)
+            net.fit(data)
         except KeyboardInterrupt:
             # the net restored the last finished epoch's weights: keep them usable
             if net.initialized_:
@@ -347,11 +347,20 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     def _split_fraction(self):
         return self.validation_fraction if self.early_stopping else None
 
-    def _build_net(self, X, classes, n_rows, dtype):
+    def _batch_size(self, n_rows):
+        """``"auto"`` is ``min(200, n_train)`` as in ``MLPClassifier``, ``n_train`` being
+        the rows of positive weight left for training after the validation split."""
+        if self.batch_size != "auto":
+            return self.batch_size
+        fraction = self._split_fraction()
+        if fraction:
+            n_rows = max(1, int(round(n_rows * (1 - fraction))))
+        return min(200, n_rows)
+
+    def _build_net(self, X, classes, dtype):
         fraction = self._split_fraction()
         if fraction:
             train_split = ValidSplit(fraction, stratified=True, random_state=self.random_state)
-            n_rows = max(1, int(round(n_rows * (1 - fraction))))
             callbacks = []
             monitor = "valid_loss"
             if self.scoring is not None:
@@ -372,7 +381,6 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
                 threshold_mode="abs", lower_is_better=True, sink=_silent,
             )
         callbacks.append(("early_stopping", stop))
-        batch_size = min(200, n_rows) if self.batch_size == "auto" else self.batch_size
         return WeightedNeuralNetClassifier(
             MLPModule,
             module__n_features=X.shape[1],
@@ -389,7 +397,6 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.weight_decay,
             lr=self.lr,
-            batch_size=batch_size,
             max_epochs=self.max_epochs,
             train_split=train_split,
             callbacks=callbacks,

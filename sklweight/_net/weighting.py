@@ -9,7 +9,18 @@ The rules of the specification (section 3), in one place:
   into the sampling.
 * Validation rows get ``s * c[y]`` with the ``c`` of the training rows, normalised over
   the validation rows so that the reported ``valid_loss`` is ``sum(w l) / sum(w)``.
-* Rows whose loss weight is zero are dropped before batching.
+* Rows whose loss weight is zero are dropped before batching; a class whose every row
+  weighs 0 (or is never drawn) gets a warning naming it, since the model can never
+  predict it.
+* Every class-weight vector (loss or sampler) is aligned with ``classes_``, the order of
+  the module's outputs, whatever that order: it comes from the one mapping
+  :func:`sklweight.class_weight._compute.class_weight_vector`, given the training counts
+  in that order.
+
+The parameters are validated once, at ``fit`` (:data:`WEIGHTING_CONSTRAINTS`, shared by
+both classifiers, and :func:`check_weighting_names`), and ``sample_weight`` once, by
+:func:`sklweight._net.input_validation.validate_fit_data`; the functions here take the
+checked arrays as they are.
 """
 
 from __future__ import annotations

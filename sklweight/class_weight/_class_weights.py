@@ -12,6 +12,7 @@ from ..utils._validation import (
     StrOptions,
     check_sample_weight,
     format_param_error,
+    public_module,
     validate_params,
 )
 from ._checks import check_labels
@@ -26,6 +27,7 @@ from ._strategies import (
 __all__ = ["ClassWeights"]
 
 
+@public_module("sklweight")  # messages and pickles name sklweight.ClassWeights
 @fill_doc
 class ClassWeights(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     """Learn one weight per class from ``y``; transform labels into per-sample weights.

@@ -464,6 +464,7 @@ def compute_sample_weight(class_weight, y, *, sample_weight=None, indices=None):
     Parameters
     ----------
     %(class_weight)s
+
         For multi-output ``y``: a list of one such spec per column, or one that is
         computed from the counts (a strategy name, a callable, an unfitted
         :class:`ClassWeights`), applied to each column; the weights of the columns are

@@ -77,14 +77,16 @@ strategy : str, dict or callable, default="balanced"
 
 {textwrap.indent(_strategy_list(), "    ")}
     - a callable ``f(counts) -> weights`` taking the float array of weighted class counts
-      (aligned with the sorted classes) and returning one finite, non-negative weight
-      per class;
-    - a dict ``{{label: weight}}`` naming every class and no other, used as given.
+      (aligned with the classes) and returning one finite, non-negative weight per
+      class;
+    - a dict ``{{label: weight}}``, used as given; a class it misses gets 1, as in
+      scikit-learn (the classifiers require a dict that names every class and no other).
 
     Named strategies and callables are rescaled so that the weighted mean of the class
     weight over the rows is 1, ``sum_i s_i c[y_i] / sum_i s_i = 1`` (scikit-learn's
     ``"balanced"`` scale, so learning rates need no retuning); a class whose rows all
-    have zero sample weight gets weight 0. A dict is not rescaled."""
+    have zero sample weight counts as absent and gets the neutral weight 1. A dict is
+    not rescaled."""
 
 
 # ------------------------------------------------------------------------ the fragments
@@ -102,8 +104,9 @@ FRAGMENTS = {
     # --- labels and weights of the class-weight functions, ClassWeights and the sampler
     "y": """\
 y : array-like of shape (n_samples,)
-    Class labels (ints, strings or bools, in any order; at least two classes).
-    Continuous, multi-output or missing (NaN) labels are refused with a ``ValueError``.""",
+    Class labels (ints, strings, bools or floats, in any order), as scikit-learn's
+    ``LabelEncoder`` takes them. Multi-output, missing (NaN, None) or mutually
+    incomparable labels are refused with a ``ValueError``.""",
     "sample_weight": """\
 sample_weight : array-like of shape (n_samples,), default=None
     Non-negative, finite per-sample weights (for instance label-quality confidences);

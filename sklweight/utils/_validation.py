@@ -40,6 +40,7 @@ __all__ = [
     "check_loss_inputs",
     "check_sample_weight",
     "format_param_error",
+    "public_module",
     "skip_value_checks",
     "validate_params",
 ]
@@ -77,6 +78,32 @@ def format_param_error(name, caller, expected, value, fix=None):
     if fix:
         message += f" {fix}"
     return message
+
+
+def public_module(module):
+    """Class decorator: give a class the module it is public from.
+
+    scikit-learn's parameter validation names a type by ``__module__`` and
+    ``__qualname__``; a class defined in a private module would be shown as
+    ``sklweight.class_weight._class_weights.ClassWeights``. Decorated, it is shown (and
+    pickled, and documented) as ``sklweight.ClassWeights``, as numpy's ``set_module``
+    does. The class must be importable from ``module``.
+
+    Parameters
+    ----------
+    module : str
+        The public module, e.g. ``"sklweight"``.
+
+    Returns
+    -------
+    decorator : callable
+    """
+
+    def decorate(cls):
+        cls.__module__ = module
+        return cls
+
+    return decorate
 
 
 def validate_params(constraints, params, caller):

@@ -1,7 +1,11 @@
 """The rules that turn sample_weight, class_weight and sampler into weights (SPEC 3)."""
 
+import sys
+import warnings
+
 import numpy as np
 import pytest
+import torch
 from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_weight
 
 from sklweight import (
@@ -17,6 +21,7 @@ from sklweight._net.weighting import (
     plan_weights,
 )
 from sklweight.class_weight import STRATEGY_NAMES
+from sklweight.utils._validation import check_sample_weight
 
 CLASSES = np.array(["a", "b", "c"])
 
@@ -153,3 +158,61 @@ def test_sample_weight_sampler_is_the_one_sentinel():
     for estimator in (WeightedNeuralNetClassifier, WeightedMLPClassifier):
         for name, constraint in WEIGHTING_CONSTRAINTS.items():
             assert estimator._parameter_constraints[name] is constraint
+
+
+@pytest.mark.parametrize("estimator", ["mlp", "net"])
+def test_sample_weight_is_checked_once_per_fit(monkeypatch, estimator):
+    # public checks, private computes: the boundary validates sample_weight, the plan,
+    # the class weights and the sampler take the checked float64 array as it is
+    calls = []
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs.get("caller"))
+        return check_sample_weight(*args, **kwargs)
+
+    for name, module in list(sys.modules.items()):
+        if name.startswith("sklweight") and hasattr(module, "check_sample_weight"):
+            monkeypatch.setattr(module, "check_sample_weight", spy)
+    X = np.random.RandomState(0).randn(40, 3).astype(np.float32)
+    y = np.array([0] * 30 + [1] * 10)
+    params = {"class_weight": ClassWeights("effective_number"), "sampler": "balanced",
+              "max_epochs": 2, "random_state": 0}
+    if estimator == "mlp":
+        model = WeightedMLPClassifier(hidden_layer_sizes=(4,), early_stopping=True, **params)
+    else:
+        model = WeightedNeuralNetClassifier(
+            torch.nn.Linear, module__in_features=3, module__out_features=2, verbose=0,
+            **params)
+    model.fit(X, y, sample_weight=np.linspace(0.5, 2.0, 40))
+    assert calls == [f"{type(model).__name__}.fit"]
+
+
+@pytest.mark.parametrize("estimator", [WeightedMLPClassifier, WeightedNeuralNetClassifier])
+def test_sample_weight_sampler_without_sample_weight_warns(estimator):
+    X = np.random.RandomState(0).randn(20, 3).astype(np.float32)
+    y = np.array([0, 1] * 10)
+    params = {"sampler": "sample_weight", "max_epochs": 1}
+    if estimator is WeightedNeuralNetClassifier:
+        params.update(module=torch.nn.Linear, module__in_features=3, module__out_features=2,
+                      verbose=0)
+    with pytest.warns(UserWarning, match=r"sampler='sample_weight'.*draws uniformly.*Pass "
+                                         r"sample_weight"):
+        estimator(**params).fit(X, y)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*draws uniformly")
+        estimator(**params).fit(X, y, sample_weight=np.ones(20))
+
+
+def test_class_whose_rows_all_weigh_zero_warns():
+    X = np.random.RandomState(0).randn(30, 3).astype(np.float32)
+    y = np.array(["a"] * 10 + ["b"] * 10 + ["c"] * 10)
+    s = np.where(y == "b", 0.0, 1.0)
+    net = WeightedNeuralNetClassifier(torch.nn.Linear, module__in_features=3,
+                                      module__out_features=3, max_epochs=1, verbose=0,
+                                      train_split=None)
+    with pytest.warns(UserWarning, match=r"class\(es\) \['b'\] has weight 0 \(sample_weight 0\)"):
+        net.fit(X, y, sample_weight=s)
+    with pytest.warns(UserWarning, match=r"class\(es\) \['c'\] has weight 0 \(a class weight"):
+        net.set_params(class_weight={"a": 1.0, "b": 1.0, "c": 0.0}).fit(X, y)
+    with pytest.warns(UserWarning, match=r"class\(es\) \['a'\]"):
+        net.set_params(class_weight=None, sampler={"a": 0.0, "b": 1.0, "c": 1.0}).fit(X, y)

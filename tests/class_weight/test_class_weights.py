@@ -7,6 +7,7 @@ import pickle
 
 import numpy as np
 import pytest
+import torch
 from numpy.testing import assert_allclose, assert_array_equal
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
 from sklearn.datasets import load_iris, make_classification
@@ -18,11 +19,10 @@ from sklearn.preprocessing import StandardScaler
 from sklearn.utils import estimator_checks
 from sklearn.utils.validation import check_is_fitted
 
+from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier
 from sklweight.class_weight import (
     STRATEGY_NAMES,
     ClassWeights,
-    _class_weights,
-    _compute,
     compute_class_weight,
     compute_sample_weight,
 )
@@ -245,8 +245,23 @@ def test_grid_search_tunes_class_weight_params():
     assert len(set(np.round(scores, 12))) > 1
 
 
-@pytest.mark.parametrize("module", [_compute, _class_weights])
-def test_docstring_examples(module):
-    result = doctest.testmod(module, optionflags=doctest.NORMALIZE_WHITESPACE)
+@pytest.mark.parametrize("obj", [compute_class_weight, compute_sample_weight, ClassWeights])
+def test_docstring_examples(obj):
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    for test in doctest.DocTestFinder().find(obj, globs={}):
+        runner.run(test)
+    result = runner.summarize(verbose=False)
     assert result.attempted > 0
     assert result.failed == 0
+
+
+def test_messages_and_pickles_show_the_public_name():
+    assert ClassWeights.__module__ == "sklweight"
+    # a type constraint names the class by its module: the public one
+    public = r"an instance of 'sklweight\.ClassWeights'\."
+    for make in (WeightedMLPClassifier, lambda class_weight: WeightedNeuralNetClassifier(
+            torch.nn.Linear, class_weight=class_weight)):
+        with pytest.raises(InvalidParameterError, match=public):
+            make(class_weight=3).fit(np.ones((4, 2), dtype=np.float32), [0, 1, 0, 1])
+    restored = pickle.loads(pickle.dumps(ClassWeights("inverse")))
+    assert type(restored) is ClassWeights
