@@ -35,7 +35,7 @@ import math
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EpochScoring
+from skorch.callbacks import Callback, EpochScoring, PrintLog
 from skorch.dataset import get_len, unpack_data
 from skorch.history import History
 from skorch.utils import TeeGenerator
@@ -43,7 +43,7 @@ from skorch.utils import TeeGenerator
 from .batching import WeightedInput
 from .training import TrainingControlMixin
 
-__all__ = ["PRECISIONS", "FastPathMixin"]
+__all__ = ["PRECISIONS", "FastPathMixin", "QuietPrintLog"]
 
 # the values of ``precision``: autocast dtypes
 PRECISIONS = {"bf16": torch.bfloat16, "fp16": torch.float16}
@@ -272,3 +272,18 @@ class FastPathMixin:
         return device_scaler[1]
 
 
+
+
+class QuietPrintLog(PrintLog):
+    """skorch's ``PrintLog`` that formats the epoch table only when it shows it.
+
+    skorch's formats it every epoch (``tabulate``, the largest per-epoch cost of a small
+    fit) and then prints nothing at ``verbose=0``; with its default ``sink=print`` this
+    one skips the formatting then, and behaves as skorch's otherwise (a custom sink still
+    receives every line, the header comes with the first printed row).
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        if self.sink is print and not net.verbose:
+            return
+        super().on_epoch_end(net, **kwargs)
