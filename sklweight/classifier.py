@@ -6,13 +6,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring, PrintLog
+from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_device, to_numpy
 
 from ._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._net.criterion import is_sklweight_loss, resolve_criterion
-from ._net.fast_path import PRECISIONS, FastPathMixin
+from ._net.fast_path import PRECISIONS, FastPathMixin, QuietPrintLog
 from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
 from ._net.mixup import mixup_train_step
 from ._net.posthoc import posthoc_nonlinearity
@@ -202,7 +202,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
             ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
             ("valid_loss", PassthroughScoring(name="valid_loss")),
             ("valid_acc", EpochScoring("accuracy", name="valid_acc", lower_is_better=False)),
-            ("print_log", PrintLog()),
+            ("print_log", QuietPrintLog()),  # skorch's, silent at verbose=0
         ]
 
     def on_epoch_end(self, net, **kwargs):
