@@ -10,6 +10,7 @@ from ._net.divergence import DivergenceWarning
 from ._net.training import NonFiniteLossError
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
+from .io import load, save
 from .mlp import WeightedMLPClassifier
 from .posthoc import TunedPosthocTauClassifierCV
 
@@ -25,4 +26,6 @@ __all__ = [
     "__version__",
     "compute_class_weight",
     "compute_sample_weight",
+    "load",
+    "save",
 ]

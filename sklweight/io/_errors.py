@@ -1,0 +1,33 @@
+"""The errors :func:`sklweight.load` raises for a file it will not load."""
+
+from __future__ import annotations
+
+__all__ = ["InvalidFileError", "PersistenceError", "UntrustedTypeError"]
+
+
+class PersistenceError(ValueError):
+    """A file :func:`sklweight.load` refuses (base class; a ``ValueError``)."""
+
+
+class InvalidFileError(PersistenceError):
+    """Not a complete, unmodified file of a supported format version.
+
+    Raised for a truncated or corrupted file, a file whose checksum does not match its
+    contents (modified after it was written), a file not written by
+    :func:`sklweight.save` (a pickle, another safetensors file), and a format version
+    this sklweight does not read.
+    """
+
+
+class UntrustedTypeError(PersistenceError):
+    """The file names a class or function the caller has not trusted."""
+
+    @classmethod
+    def for_names(cls, names):
+        names = sorted(set(names))
+        return cls(
+            f"The file names {len(names)} class(es) or function(s) that are not trusted by "
+            f"default: {names}. Loading imports and uses them, which runs their code; if "
+            f"you trust their source, pass them: sklweight.load(path, trusted={names!r}). "
+            "(sklweight.io.get_untrusted_types(path) lists them without loading.)"
+        )
