@@ -13,13 +13,16 @@ from .classifier import WeightedNeuralNetClassifier
 from .io import load, save
 from .mlp import WeightedMLPClassifier
 from .posthoc import TunedPosthocTauClassifierCV
+from .quality import LabelQualityWeights, QualityWeightedClassifier
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ClassWeights",
     "DivergenceWarning",
+    "LabelQualityWeights",
     "NonFiniteLossError",
+    "QualityWeightedClassifier",
     "TunedPosthocTauClassifierCV",
     "WeightedMLPClassifier",
     "WeightedNeuralNetClassifier",
