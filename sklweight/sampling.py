@@ -17,8 +17,8 @@ from torch.utils.data import Sampler
 
 from ._net.weighting import SAMPLE_WEIGHT_SAMPLER, SAMPLER_NAMES, warn_unweighted_sampler
 from .class_weight._checks import check_labels
-from .class_weight._compute import class_weight_vector
 from .class_weight._strategies import check_strategy_name
+from .class_weight._vector import class_weight_vector
 from .utils._docstring import fill_doc
 from .utils._validation import (
     Integral,

@@ -14,7 +14,7 @@ The rules of the specification (section 3), in one place:
   predict it.
 * Every class-weight vector (loss or sampler) is aligned with ``classes_``, the order of
   the module's outputs, whatever that order: it comes from the one mapping
-  :func:`sklweight.class_weight._compute.class_weight_vector`, given the training counts
+  :func:`sklweight.class_weight._vector.class_weight_vector`, given the training counts
   in that order.
 
 The parameters are validated once, at ``fit`` (:data:`WEIGHTING_CONSTRAINTS`, shared by
@@ -34,8 +34,8 @@ from sklearn.base import clone
 
 from ..class_weight import ClassWeights
 from ..class_weight._checks import check_dict_classes
-from ..class_weight._compute import class_weight_vector
 from ..class_weight._strategies import STRATEGY_NAMES, check_strategy_name
+from ..class_weight._vector import class_weight_vector
 from ..utils._validation import StrOptions
 
 __all__ = [

@@ -189,7 +189,7 @@ def check_weight_vector(weights, n_classes, classes, *, caller, param, what,
         ``allow_zeros``, all zeros.
     """
     try:
-        weights = np.array(weights, dtype=np.float64, copy=True)
+        weights = np.asarray(weights, dtype=np.float64).copy()
     except (TypeError, ValueError) as exc:
         raise ValueError(
             format_param_error(param, caller, what, Described(type(weights).__name__))

@@ -16,13 +16,13 @@ from ..utils._validation import (
     validate_params,
 )
 from ._checks import check_labels
-from ._compute import class_weight_vector
 from ._strategies import (
     STRATEGY_NAMES,
     STRATEGY_PARAMETER_CONSTRAINTS,
     check_strategy_name,
     strategy_params,
 )
+from ._vector import class_weight_vector
 
 __all__ = ["ClassWeights"]
 
