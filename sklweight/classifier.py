@@ -12,8 +12,10 @@ from skorch.utils import is_dataset, to_device, to_numpy
 
 from ._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._net.criterion import is_sklweight_loss, resolve_criterion
+from ._net.device import check_device
 from ._net.fast_path import PRECISIONS, FastPathMixin, QuietPrintLog
 from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
+from ._net.input_width import check_input_width, input_width_error
 from ._net.mixup import mixup_train_step
 from ._net.posthoc import posthoc_nonlinearity
 from ._net.scoring import LabelledSplit, decode_collected_targets
@@ -330,13 +332,19 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
     def infer(self, x, **fit_params):
         if isinstance(x, WeightedInput):
             x = x.X
-        if isinstance(x, torch.Tensor):  # the batch path: already on the device, or moved
-            if self.device is not None:
-                device = torch.device(self.device)
-                if x.device != device:  # host to accelerator: asynchronous
-                    x = x.to(device, non_blocking=device.type != "cpu")
-            return self.module_(x, **fit_params)
-        return super().infer(x, **fit_params)
+        try:  # free unless torch raises: no per-batch cost
+            if isinstance(x, torch.Tensor):  # the batch path: on the device, or moved
+                if self.device is not None:
+                    device = torch.device(self.device)
+                    if x.device != device:  # host to accelerator: asynchronous
+                        x = x.to(device, non_blocking=device.type != "cpu")
+                return self.module_(x, **fit_params)
+            return super().infer(x, **fit_params)
+        except RuntimeError as exc:
+            error = input_width_error(exc, x, self._public_name)
+            if error is None:
+                raise
+            raise error from exc
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         """The batch objective: the criterion's per-row losses weighted and reduced once
@@ -410,6 +418,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
         """
         fresh = not (self.warm_start and self.initialized_)
         self._check_weighting_params()
+        check_device(self.device, self._public_name)
         with self._seeded(fresh):
             data = X if isinstance(X, FitData) else validate_fit_data(
                 self, X, y, sample_weight, reset=fresh)  # FitData: checked by the caller
@@ -438,6 +447,7 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
         routing = fit_params.pop("_routing_method", "partial_fit")
         if not isinstance(X, FitData):
             self._check_weighting_params()
+            check_device(self.device, self._public_name)
             fresh = not self.initialized_
             with self._seeded(fresh):
                 X = validate_fit_data(self,
@@ -445,6 +455,8 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
                 return self.partial_fit(X, X.y, _routing_method=routing, **fit_params)
         if not self.initialized_:
             self.initialize()
+        if not X.passthrough:
+            check_input_width(self.module_, X.X, self._public_name)
         self.run_training(X, y, _routing_method=routing, **fit_params)
         return self
 

@@ -26,6 +26,7 @@ from sklearn.utils._param_validation import InvalidParameterError
 
 from sklweight import (
     ClassWeights,
+    WeightedNeuralNetClassifier,
 )
 from sklweight.losses import FocalLoss, WeightedCrossEntropyLoss
 
@@ -218,17 +219,20 @@ def test_unknown_name_lists_the_valid_names(small_iris, make, params, valid):
 
 # --------------------------------------------------------------------------- hyper-parameters
 LOSS_PARAMS = {
+    # named as the user passed them, with the estimator that received them
     "gamma<0": ({"criterion": "focal", "criterion__gamma": -1},
-                r"'gamma' parameter of FocalLoss must be a float in the range \[0.0, inf\)"),
+                r"'criterion__gamma' parameter of Weighted(MLP|NeuralNet)Classifier must be a "
+                r"float in the range \[0.0, inf\). Got -1 instead"),
     "smoothing=1": ({"criterion": "label_smoothing", "criterion__smoothing": 1.0},
-                    r"'smoothing' parameter of LabelSmoothingLoss .*\[0.0, 1.0\)"),
+                    r"'criterion__smoothing' parameter of Weighted.*\[0.0, 1.0\)"),
     "smoothing<0": ({"criterion": "label_smoothing", "criterion__smoothing": -0.1},
-                    r"'smoothing' parameter of LabelSmoothingLoss .*\[0.0, 1.0\)"),
+                    r"'criterion__smoothing' parameter of Weighted.*\[0.0, 1.0\)"),
     "beta>1": ({"class_weight": ClassWeights("effective_number", beta=1.5)},
                r"'beta' parameter of ClassWeights must be a float in the range \[0.0, 1.0\)"),
     "beta=1-sampler": ({"sampler": ClassWeights("effective_number", beta=1.0)},
                        r"'beta' parameter of ClassWeights"),
-    "focal-alpha>1": ({"criterion": "focal", "criterion__alpha": 2.0}, r"'alpha' parameter"),
+    "focal-alpha>1": ({"criterion": "focal", "criterion__alpha": 2.0},
+                      r"'criterion__alpha' parameter"),
 }
 
 MLP_PARAMS = {
@@ -281,7 +285,7 @@ def test_invalid_hyper_parameter_raises_at_fit_not_at_construction(
 def test_invalid_hyper_parameter_set_via_set_params(small_iris, make):
     X, y = small_iris
     estimator = make(criterion="focal").set_params(criterion__gamma=-2.0)
-    with pytest.raises(InvalidParameterError, match="'gamma' parameter of FocalLoss"):
+    with pytest.raises(InvalidParameterError, match="'criterion__gamma' parameter of Weighted"):
         estimator.fit(X, y)
 
 
@@ -331,6 +335,82 @@ def test_module_output_width_must_match_the_classes(small_iris, out_features):
     ) as info:
         estimator.fit(X, y)
     assert "module__out_features=3" in str(info.value)
+
+
+class _HiddenFirstLayer(torch.nn.Module):
+    """A module whose first layer is only known by running it (5 inputs)."""
+
+    def __init__(self, n_in=5):
+        super().__init__()
+        self.body = torch.nn.Sequential(torch.nn.Linear(n_in, 8), torch.nn.ReLU())
+        self.head = torch.nn.Linear(8, 3)
+
+    def forward(self, X):
+        return self.head(self.body(X))
+
+
+def _wide_module(kind):
+    if kind == "Linear":
+        return {"module": torch.nn.Linear, "module__in_features": 5, "module__out_features": 3}
+    if kind == "Sequential":
+        return {"module": torch.nn.Sequential(
+            torch.nn.Dropout(0.1), torch.nn.ReLU(), torch.nn.Linear(5, 3))}
+    return {"module": _HiddenFirstLayer}
+
+
+@pytest.mark.parametrize(
+    ("kind", "where", "max_epochs"),
+    [
+        ("Linear", "the module's first layer", 0),  # checked before training starts
+        ("Linear", "the module's first layer", 2),
+        ("Sequential", "the module's first layer", 0),
+        ("custom", "a linear layer of the module", 2),  # seen at the first batch
+    ],
+)
+def test_module_input_width_must_match_the_features(small_iris, kind, where, max_epochs):
+    X, y = small_iris  # 4 features
+    estimator = WeightedNeuralNetClassifier(
+        **_wide_module(kind), max_epochs=max_epochs, train_split=None, verbose=0
+    )
+    with pytest.raises(ValueError, match=rf"X has 4 features but {where}.* expects 5 inputs"):
+        estimator.fit(X, y)
+
+
+def test_a_width_error_inside_the_module_is_not_blamed_on_x(small_iris):
+    class Inner(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.a, self.b = torch.nn.Linear(4, 8), torch.nn.Linear(7, 3)
+
+        def forward(self, X):
+            return self.b(self.a(X))
+
+    X, y = small_iris
+    with pytest.raises(RuntimeError, match=r"mat1 and mat2 shapes cannot be multiplied"):
+        WeightedNeuralNetClassifier(Inner, max_epochs=1, train_split=None).fit(X, y)
+
+
+# --------------------------------------------------------------------------- device
+@both
+@pytest.mark.skipif(torch.cuda.is_available(), reason="checks the message without CUDA")
+def test_cuda_without_cuda_is_a_clear_error_at_fit(small_iris, make):
+    X, y = small_iris
+    estimator = make(device="cuda")  # constructing never raises
+    with pytest.raises(ValueError, match=r"'device' parameter .* Got 'cuda' instead\. CUDA is "
+                                         r"not available.*use device='cpu'"):
+        estimator.fit(X, y)
+
+
+@both
+def test_unknown_device_names_the_parameter(small_iris, make):
+    X, y = small_iris
+    with pytest.raises(ValueError, match=r"'device' parameter .* a torch device such as 'cpu'"):
+        make(device="gpu").fit(X, y)
+
+
+def test_device_none_leaves_tensors_where_they_are(small_iris):
+    X, y = small_iris  # skorch's device=None: no move, and no device check
+    assert net(device=None).fit(X, y).predict(X).shape == y.shape
 
 
 # --------------------------------------------------------------------------- no mutation

@@ -15,7 +15,7 @@ from __future__ import annotations
 import inspect
 
 from ..losses._registry import LOSSES, get_loss
-from ..utils._validation import InvalidParameterError, format_param_error
+from ..utils._validation import InvalidParameterError, format_param_error, validate_params
 
 __all__ = ["is_sklweight_loss", "resolve_criterion"]
 
@@ -41,6 +41,19 @@ def _check_criterion_params(criterion, kwargs, caller):
             f"{caller}: {cls.__name__} has no parameter {unknown[0]!r} (passed as "
             f"criterion__{unknown[0]}). Its parameters are {valid}."
         )
+
+
+def _check_criterion_values(criterion, kwargs, caller):
+    """Check ``criterion__<name>`` values against the loss's declared constraints here,
+    so that the error names ``criterion__gamma`` and the estimator (built first, the loss
+    would name its own ``gamma``)."""
+    constraints = getattr(criterion, "_parameter_constraints", {})
+    known = [name for name in kwargs if name in constraints]
+    validate_params(
+        {f"criterion__{name}": constraints[name] for name in known},
+        {f"criterion__{name}": kwargs[name] for name in known},
+        caller,
+    )
 
 
 def _loss_params(loss):
@@ -75,6 +88,7 @@ def resolve_criterion(criterion, kwargs, class_counts, *, caller):
         criterion = get_loss(criterion, caller=caller)
     kwargs = dict(kwargs)
     if is_sklweight_loss(criterion):
+        _check_criterion_values(criterion, kwargs, caller)
         if getattr(criterion, "requires_class_counts", False) and class_counts is not None:
             kwargs.setdefault("class_counts", class_counts)
             if not isinstance(criterion, type):
