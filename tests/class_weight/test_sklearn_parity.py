@@ -24,6 +24,16 @@ from sklweight import compute_class_weight, compute_sample_weight
 POOLS = {"int": [-3, 0, 1, 2, 7], "str": ["cat", "dog", "eel", "fox", "gnu"]}
 EXAMPLES = settings(deadline=None, max_examples=80)
 
+FIXED_LABELS = {
+    "int": np.array([2, 0, 0, 1, 1, 1, 2, 2, 2, 2]),
+    "str": np.array(["b", "a", "a", "c", "c", "c", "b", "b", "b", "b"]),
+    "bool": np.array([True, False, False, True, True, True]),
+    "unsorted_negative": np.array([5, -3, 5, 7, -3, 5, 5, 7, 5]),
+    "object": np.array(["x", "y", "y", "y"], dtype=object),
+    "list": [1, 1, 1, 0],
+}
+
+
 
 @st.composite
 def labels(draw, min_classes=1):
@@ -180,3 +190,37 @@ def test_keyword_calls_of_the_readme_and_sklearn_docs():
     )
     with pytest.raises(TypeError):
         compute_class_weight("balanced", np.unique(y), y)  # classes and y are keyword-only
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
+@pytest.mark.parametrize("labels", FIXED_LABELS.values(), ids=FIXED_LABELS.keys())
+def test_balanced_equals_sklearn(labels, weighted):
+    rng = np.random.default_rng(0)
+    sample_weight = rng.uniform(0.1, 3.0, len(labels)) if weighted else None
+    ours = compute_class_weight("balanced", y=labels, sample_weight=sample_weight)
+    theirs = sk_compute_class_weight(
+        "balanced", classes=np.unique(labels), y=labels, sample_weight=sample_weight
+    )
+    assert_allclose(ours, theirs, rtol=1e-13)
+    # the per-row weights agree with sklearn's compute_sample_weight as well
+    assert_allclose(
+        compute_sample_weight("balanced", labels),
+        sk_compute_sample_weight("balanced", labels),
+        rtol=1e-13,
+    )
+
+
+def test_one_class_and_float_labels_work_as_in_sklearn():
+    # scikit-learn's functions accept these; so do ours, with the same result
+    for y in ([1, 1, 1], [0.5, 1.2, 3.3, 3.3]):
+        assert_allclose(
+            compute_class_weight("balanced", classes=np.unique(y), y=y),
+            sk_compute_class_weight("balanced", classes=np.unique(y), y=y),
+        )
+        assert_allclose(
+            compute_sample_weight("balanced", y), sk_compute_sample_weight("balanced", y)
+        )
+    # all the weight on one class
+    assert_array_equal(
+        compute_class_weight("balanced", y=[0, 0, 1, 1], sample_weight=[1, 1, 0, 0]), [1.0, 1.0]
+    )

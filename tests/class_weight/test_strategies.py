@@ -9,8 +9,6 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
-from sklearn.utils.class_weight import compute_class_weight as sk_compute_class_weight
-from sklearn.utils.class_weight import compute_sample_weight as sk_compute_sample_weight
 
 from sklweight.class_weight import (
     STRATEGY_NAMES,
@@ -22,15 +20,6 @@ from sklweight.class_weight import (
 )
 from sklweight.class_weight._strategies import STRATEGIES, check_strategy_name, strategy_params
 from sklweight.utils._validation import InvalidParameterError
-
-LABELS = {
-    "int": np.array([2, 0, 0, 1, 1, 1, 2, 2, 2, 2]),
-    "str": np.array(["b", "a", "a", "c", "c", "c", "b", "b", "b", "b"]),
-    "bool": np.array([True, False, False, True, True, True]),
-    "unsorted_negative": np.array([5, -3, 5, 7, -3, 5, 5, 7, 5]),
-    "object": np.array(["x", "y", "y", "y"], dtype=object),
-    "list": [1, 1, 1, 0],
-}
 
 
 def expected_raw(name, counts, beta=0.999):
@@ -69,24 +58,6 @@ def test_registry():
     assert check_strategy_name("sample_weight", caller="x", extra=("sample_weight",))
     with pytest.raises(ValueError, match="Did you mean 'inverse'"):
         get_strategy("invers")
-
-
-@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
-@pytest.mark.parametrize("labels", LABELS.values(), ids=LABELS.keys())
-def test_balanced_equals_sklearn(labels, weighted):
-    rng = np.random.default_rng(0)
-    sample_weight = rng.uniform(0.1, 3.0, len(labels)) if weighted else None
-    ours = compute_class_weight("balanced", y=labels, sample_weight=sample_weight)
-    theirs = sk_compute_class_weight(
-        "balanced", classes=np.unique(labels), y=labels, sample_weight=sample_weight
-    )
-    assert_allclose(ours, theirs, rtol=1e-13)
-    # the per-row weights agree with sklearn's compute_sample_weight as well
-    assert_allclose(
-        compute_sample_weight("balanced", labels),
-        sk_compute_sample_weight("balanced", labels),
-        rtol=1e-13,
-    )
 
 
 @pytest.mark.parametrize("name", STRATEGY_NAMES)
@@ -346,22 +317,6 @@ def test_compute_class_weight_bad_input(kwargs, error, match):
     kwargs = {"class_weight": "balanced", **kwargs}
     with pytest.raises(error, match=match):
         compute_class_weight(kwargs.pop("class_weight"), y=y, **kwargs)
-
-
-def test_one_class_and_float_labels_work_as_in_sklearn():
-    # scikit-learn's functions accept these; so do ours, with the same result
-    for y in ([1, 1, 1], [0.5, 1.2, 3.3, 3.3]):
-        assert_allclose(
-            compute_class_weight("balanced", classes=np.unique(y), y=y),
-            sk_compute_class_weight("balanced", classes=np.unique(y), y=y),
-        )
-        assert_allclose(
-            compute_sample_weight("balanced", y), sk_compute_sample_weight("balanced", y)
-        )
-    # all the weight on one class
-    assert_array_equal(
-        compute_class_weight("balanced", y=[0, 0, 1, 1], sample_weight=[1, 1, 0, 0]), [1.0, 1.0]
-    )
 
 
 @pytest.mark.parametrize(
