@@ -73,7 +73,7 @@ class QualityWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         The class labels (from ``estimator_``).
     n_features_in_ : int
         Number of features seen during ``fit`` (from ``estimator_``).
-    feature_names_in_ : ndarray of shape (n_features_in_,)
+    feature_names_in_ : ndarray of shape (`n_features_in_`,)
         Names of the features seen during ``fit``, where ``estimator_`` records them.
 
     See Also
