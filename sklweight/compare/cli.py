@@ -47,8 +47,8 @@ def build_parser():
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     p = commands.add_parser(
         "compare", prog=PROG, help="which weighting helps on my data?",
-        description="Cross-validate weighting strategies (class weights, samplers, losses, "
-        "sample weights) and recommend one.",
+        description="Cross-validate weighting strategies (class weights, samplers, losses,\n"
+        "sample weights) on the same folds and recommend one.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     data = p.add_argument_group("data")
@@ -72,15 +72,15 @@ def build_parser():
                       help="list the strategies and exit")
     what.add_argument("--metric", choices=METRICS, default="balanced_accuracy",
                       help="sorts the table and picks the best (default: %(default)s)")
-    what.add_argument("--cv", type=int, default=None,
+    what.add_argument("--cv", type=int, default=None, metavar="K",
                       help="stratified folds (default: 5; 3 with --quick)")
-    what.add_argument("--repeats", type=int, default=None,
+    what.add_argument("--repeats", type=int, default=None, metavar="R",
                       help="repeats of the k-fold split (default: 2; 1 with --quick)")
-    what.add_argument("--seed", type=int, default=0,
+    what.add_argument("--seed", type=int, default=0, metavar="S",
                       help="seeds data, folds and estimators (default: %(default)s)")
 
     est = p.add_argument_group("estimator (WeightedMLPClassifier)")
-    est.add_argument("--max-epochs", type=int, default=None,
+    est.add_argument("--max-epochs", type=int, default=None, metavar="N",
                      help="epochs per fit (default: the estimator's 200; 100 with --quick)")
     est.add_argument("--early-stopping", action="store_true",
                      help="stop on an internal stratified validation split (also records "
@@ -91,7 +91,7 @@ def build_parser():
                      "given")
 
     par = p.add_argument_group("parallelism")
-    par.add_argument("--n-jobs", type=int, default=-1,
+    par.add_argument("--n-jobs", type=int, default=-1, metavar="N",
                      help="parallel fits with joblib (default: -1, all cores)")
     cluster = par.add_mutually_exclusive_group()
     cluster.add_argument("--dask-scheduler", metavar="ADDRESS",

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import CompareError
+from .strategies import python_literal
 
 __all__ = ["DATASETS", "CompareData", "load_csv", "load_dataset"]
 
@@ -327,9 +328,9 @@ def load_csv(path, target, weight_col=None):
                 f"weight column {weight_col!r} is zero on every row but those of one class"
             )
     n_numeric = X.select_dtypes(include=np.number).shape[1]  # as the column selector does
-    columns_code = ", ".join(map(repr, drop))
-    load = (f"data = pd.read_csv({path!r})\n"
-            f"X, y = data.drop(columns=[{columns_code}]), data[{target!r}]")
+    columns_code = ", ".join(map(python_literal, drop))
+    load = (f"data = pd.read_csv({python_literal(path)})\n"
+            f"X, y = data.drop(columns=[{columns_code}]), data[{python_literal(target)}]")
     return CompareData(
         name=os.path.basename(path),
         description=(
@@ -340,5 +341,5 @@ def load_csv(path, target, weight_col=None):
         X=X, y=y, sample_weight=weights, weight_name=weight_col, X_test=None, y_test=None,
         preprocessor=_column_preprocessor, preprocessor_code=_COLUMN_PREPROCESSOR_CODE,
         imports=_COLUMN_IMPORTS, load_code=load,
-        weight_code=None if weight_col is None else f"data[{weight_col!r}]",
+        weight_code=None if weight_col is None else f"data[{python_literal(weight_col)}]",
     )

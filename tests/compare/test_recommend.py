@@ -78,3 +78,21 @@ def test_weighted_strategies_print_the_sample_weight_routing():
     assert rec.best == "ce+weights"
     assert "model.fit(X, y, estimator__sample_weight=quality_weight)" in rec.code
     assert "make_noisy_digits(random_state=0)" in rec.code
+
+
+def test_json_document_is_strict_json_with_null_for_failed_fits():
+    import json
+
+    from sklweight.compare.summary import comparison_dict
+
+    c = fake_comparison(ce=[0.7, 0.72], balanced=[np.nan, np.nan])
+    c.get("balanced").errors.append("ValueError: boom")
+    doc = comparison_dict(c, recommend(c))
+    text = json.dumps(doc, allow_nan=False)  # raises on NaN or infinity
+    back = json.loads(text)
+    assert back["ranking"] == ["ce", "balanced"]
+    failed = back["strategies"][1]
+    assert failed["metrics"]["balanced_accuracy"] == {"mean": None, "std": None,
+                                                      "splits": [None, None]}
+    assert failed["errors"] == ["ValueError: boom"]
+    assert back["recommendation"]["best"] == "ce"
