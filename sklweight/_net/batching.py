@@ -74,6 +74,9 @@ class WeightedInput:
 class TensorDataset(torch.utils.data.Dataset):
     """Tensors of X, y and per-row weights, indexed together.
 
+    A split or a subset does not copy X: it keeps the parent's X and the positions of its
+    rows in it (``rows``); the targets and weights, small next to X, are its own.
+
     Parameters
     ----------
     X : Tensor or dict of Tensor
@@ -84,25 +87,47 @@ class TensorDataset(torch.utils.data.Dataset):
         Loss weights. When given, batches carry them as :class:`WeightedInput`.
     sampling_weight : Tensor of shape (n_samples,) or None, default=None
         Probabilities (up to a constant) of a weighted sampler over these rows.
+    rows : Tensor of int64, shape (n_samples,), or None, default=None
+        The rows of ``X`` this dataset holds, in order; None: all of them.
     """
 
-    def __init__(self, X, y=None, sample_weight=None, sampling_weight=None):
-        self.X = X
+    def __init__(self, X, y=None, sample_weight=None, sampling_weight=None, rows=None):
+        self.base = X
         self.y = y
         self.sample_weight = sample_weight
         self.sampling_weight = sampling_weight
+        self.rows = rows
+
+    @property
+    def X(self):
+        """The input rows of this dataset (for a split: gathered on access, a copy)."""
+        return self.base if self.rows is None else _index(self.base, self.rows)
 
     def __len__(self):
-        return _length(self.X)
+        return _length(self.base) if self.rows is None else self.rows.shape[0]
 
     @property
     def device(self):
-        first = next(iter(self.X.values())) if isinstance(self.X, Mapping) else self.X
+        first = next(iter(self.base.values())) if isinstance(self.base, Mapping) else self.base
         return first.device
 
     def batch(self, index):
-        """Return the batch ``(X_b, y_b)`` for a slice or an index tensor."""
-        X = _index(self.X, index)
+        """Return the batch ``(X_b, y_b)`` for a slice or an index tensor of positions."""
+        return self.fetch(index, self.base_index(index))
+
+    def base_index(self, index):
+        """The rows of X at these positions (``index`` itself for a whole-X dataset)."""
+        if self.rows is None:
+            return index
+        if isinstance(index, int):  # one row (DataLoader)
+            return int(self.rows[index])
+        if not isinstance(index, (slice, torch.Tensor)):
+            index = torch.as_tensor(index, dtype=torch.long, device=self.rows.device)
+        return _take(self.rows, index)
+
+    def fetch(self, index, base_index):
+        """The batch at positions ``index`` whose rows of X are ``base_index``."""
+        X = _index(self.base, base_index)
         if self.sample_weight is not None:
             X = WeightedInput(X, _take(self.sample_weight, index))
         y = None if self.y is None else _take(self.y, index)
@@ -113,15 +138,17 @@ class TensorDataset(torch.utils.data.Dataset):
         return self.batch(index)
 
     def subset(self, index):
-        """Return a new dataset holding the rows ``index`` (a copy, done once)."""
+        """Return a dataset of the rows at positions ``index``: X is shared (its row
+        positions are composed), the targets and weights are copied."""
         index = torch.as_tensor(index, dtype=torch.long, device=self.device)
 
         def take(t):
             return None if t is None else t[index]
 
+        rows = index if self.rows is None else self.rows[index]
         return TensorDataset(
-            _index(self.X, index), take(self.y), take(self.sample_weight),
-            take(self.sampling_weight),
+            self.base, take(self.y), take(self.sample_weight), take(self.sampling_weight),
+            rows=rows,
         )
 
     def materialize(self, part):
@@ -143,8 +170,8 @@ class TensorDataset(torch.utils.data.Dataset):
             return None if t is None else t.to(device)
 
         return TensorDataset(
-            _to(self.X, device), move(self.y), move(self.sample_weight),
-            move(self.sampling_weight),
+            _to(self.base, device), move(self.y), move(self.sample_weight),
+            move(self.sampling_weight), rows=move(self.rows),
         )
 
 
@@ -225,10 +252,15 @@ class BatchIterator:
         return None
 
     def __iter__(self):
+        dataset = self.dataset
         indices = self._epoch_indices()
-        n = len(self.dataset) if indices is None else indices.shape[0]
+        n = len(dataset) if indices is None else indices.shape[0]
+        # the rows of X in epoch order, composed once per epoch (a split's positions)
+        whole = slice(None) if indices is None else indices
+        rows = dataset.base_index(whole)
         stop = n - n % self.batch_size if self.drop_last else n
         for start in range(0, stop, self.batch_size):
             end = min(start + self.batch_size, n)
             index = slice(start, end) if indices is None else indices[start:end]
-            yield self.dataset.batch(index)
+            base = index if rows is whole else rows[start:end]
+            yield dataset.fetch(index, base)

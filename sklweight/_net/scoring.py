@@ -73,10 +73,14 @@ class LabelledSplit(skorch.dataset.Dataset):
     def __init__(self, data, labels):
         # not skorch's __init__: the rows stay in ``data``, nothing is copied
         self.data = data
-        self.X = data.X
         self.labels = labels
         self._y = None
         self._len = len(data)
+
+    @property
+    def X(self):
+        # read when a callback asks (a split's rows are gathered then, not at each fit)
+        return self.data.X
 
     @property
     def y(self):
