@@ -255,28 +255,31 @@ def _compare(args, out, err):
             estimator_params=params, n_jobs=n_jobs, backend=backend,
             progress=lambda fit: bar.update(1),
         )
-    print(format_table(comparison, recommendation), file=out)
-    print("", file=out)
-    print(format_per_class(comparison), file=out)
-    print("", file=out)
-    print("Recommendation", file=out)
-    for line in recommendation.text:
-        print(f"  {line}", file=out)
-    if recommendation.code:
-        print("\nPython:\n", file=out)
-        print(recommendation.code, file=out)
+    if not args.quiet:
+        print(f"{n_fits} fits in {comparison.wall_time:.0f} s on {backend}", file=err)
+    written = []
     if args.json is not None:
         with open(args.json, "w", encoding="utf-8") as f:
             json.dump(comparison_dict(comparison, recommendation), f, indent=1,
                       allow_nan=False)
-        print(f"wrote {args.json}", file=out)
+        written.append(args.json)
     if args.report is not None:
         from .report import write_report
 
         write_report(args.report, comparison, recommendation)
-        print(f"wrote {args.report}", file=out)
-    if not args.quiet:
-        print(f"{n_fits} fits in {comparison.wall_time:.0f} s on {backend}", file=err)
+        written.append(args.report)
+    # the table, then the recommendation last, on stdout
+    print(format_table(comparison, recommendation), file=out)
+    print("", file=out)
+    print(format_per_class(comparison), file=out)
+    if written:
+        print("\nwrote " + ", ".join(written), file=out)
+    print("\nRecommendation", file=out)
+    for line in recommendation.text:
+        print(f"  {line}", file=out)
+    if recommendation.code:
+        print("\nThe Python that builds it:\n", file=out)
+        print(recommendation.code, end="", file=out)
     return 0
 
 

@@ -9,16 +9,24 @@ data's preprocessing in a :class:`~sklearn.pipeline.Pipeline`; a strategy with
 ``uses_weights=True`` also receives the data's weight column as ``sample_weight`` and
 exists only when there is one.
 
-Adding a strategy is one call, made where the estimator it needs is defined::
+Adding a strategy is one entry: the built-in ones are registered at the end of this
+module (add new ones there, so they exist whenever the command runs); code outside the
+package calls :func:`register_strategy` before running a comparison. A setting of
+:class:`~sklweight.WeightedMLPClassifier` is one line::
 
     register_strategy(mlp_strategy(
         "poly", "poly loss (Leng et al. 2022): cross-entropy plus a polynomial term",
         criterion="poly"))
 
+Any other estimator (a meta-estimator, a preset returned by a function) is a
+:class:`Strategy` with its own ``build``, ``code`` and ``imports``; its fitted estimator's
+``loss_curve_`` (or its ``estimator_``'s) gives the learning curves.
+
 An entry may be registered before its estimator exists: ``requires`` returns ``None``
 when it can run, else the reason it cannot (:func:`requires_import` builds one from a
-module path). Unavailable entries are listed by ``--list-strategies`` with the reason,
-left out of the default selection, and refused with that reason when asked for by name.
+module path, e.g. ``requires_import("sklweight.recipes", "long_tail")``). Unavailable
+entries are listed by ``--list-strategies`` with the reason, left out of the default
+selection, and refused with that reason when asked for by name.
 """
 
 from __future__ import annotations

@@ -30,7 +30,12 @@ def test_default_run_prints_the_table_sorted_by_the_metric(default_run):
     doc = default_run["json"]
     assert names == doc["ranking"]
     assert "per-class recall" in out and "Recommendation" in out
-    assert "model = make_pipeline(" in out  # ends with the Python that builds the best
+    assert "model = make_pipeline(" in out
+    assert "\nwrote " in out and "out.json" in out and "report.html" in out
+    # it ends with the recommendation and the Python that builds the best strategy
+    tail = out.split("\nRecommendation\n", 1)[1]
+    assert tail.startswith("  Best by balanced accuracy: ")
+    assert out.endswith("model.fit(X, y)\n")
 
 
 def test_default_run_json_holds_every_split(default_run):
