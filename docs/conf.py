@@ -18,6 +18,7 @@ if os.environ.get("SKLWEIGHT_DOCS_USE_SOURCE", "1") == "1":
     sys.path.insert(0, str(ROOT))
 
 import sklweight  # noqa: E402
+from sphinx_gallery.sorting import ExplicitOrder  # noqa: E402
 
 project = "sklweight"
 author = "sklweight developers"
@@ -56,7 +57,11 @@ sphinx_gallery_conf = {
     "plot_gallery": "False",
     "download_all_examples": False,
     "remove_config_comments": True,
-    "within_subsection_order": "FileNameSortKey",
+    # the order of the gallery: imbalance, uneven quality, tuning, plumbing, scaling
+    "within_subsection_order": ExplicitOrder([
+        "digits_long_tail.py", "noisy_labels_quality_weights.py", "grid_search_losses.py",
+        "pipeline_metadata_routing.py", "gpu_switch.py", "dask_search.py", "*",
+    ]),
 }
 
 html_theme = "alabaster"

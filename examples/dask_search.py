@@ -58,6 +58,7 @@ if __name__ == "__main__":
     # -----------------------------------------------
     search.set_params(n_jobs=1).fit(X, y)
     local = search.cv_results_["mean_test_score"]
-    for params, a, b in zip(search.cv_results_["params"], on_cluster, local, strict=True):
-        print(f"{params}  cluster {a:.4f}  local {b:.4f}")
+    params = search.cv_results_["params"]
+    for p, a, b in zip(params, on_cluster, local, strict=True):
+        print(f"{p}  cluster {a:.4f}  local {b:.4f}")
     print("identical scores:", bool(np.array_equal(on_cluster, local)))

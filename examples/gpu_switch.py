@@ -50,4 +50,5 @@ print(f"fit: {time.perf_counter() - start:.1f} s on {device}")
 # The fitted network lives on the device; ``predict`` returns NumPy labels.
 print("parameters on:", next(clf.net_.module_.parameters()).device)
 y_pred = clf.predict(X_test)
-print(type(y_pred).__name__, f"balanced accuracy {balanced_accuracy_score(y_test, y_pred):.3f}")
+score = balanced_accuracy_score(y_test, y_pred)
+print(type(y_pred).__name__, f"balanced accuracy {score:.3f}")

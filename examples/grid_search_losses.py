@@ -2,10 +2,11 @@
 Tuning the loss and the class weights with GridSearchCV
 =======================================================
 
-The loss (``criterion``), its hyper-parameters (``criterion__gamma``) and the class-weight
-strategy (``class_weight``, or the parameters of a :class:`sklweight.ClassWeights`) are
-ordinary estimator parameters, so scikit-learn's ``GridSearchCV`` tunes them like any
-other. Class weights are computed inside each fit from that fold's training rows.
+The loss (``criterion``), its hyper-parameters (``criterion__gamma``) and the
+class-weight strategy (``class_weight``, or the parameters of a
+:class:`sklweight.ClassWeights`) are ordinary estimator parameters, so scikit-learn's
+``GridSearchCV`` tunes them like any other. Class weights are computed inside each fit
+from that fold's training rows.
 """
 
 # %%

@@ -20,7 +20,11 @@ from sklearn.metrics import balanced_accuracy_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklweight import WeightedMLPClassifier
+from sklweight import (
+    LabelQualityWeights,
+    QualityWeightedClassifier,
+    WeightedMLPClassifier,
+)
 from sklweight.datasets import make_noisy_digits
 
 # the test suite sets SKLWEIGHT_EXAMPLE_QUICK=1 to run this script in seconds
@@ -28,7 +32,7 @@ QUICK = os.environ.get("SKLWEIGHT_EXAMPLE_QUICK") == "1"
 MAX_EPOCHS = 10 if QUICK else 200  # 200 is the estimator's default
 
 X_train, X_test, y_train, y_test, quality = make_noisy_digits(noise=0.3, random_state=0)
-print(f"{len(y_train)} training rows, {np.mean(quality < 1):.0%} of them flagged doubtful")
+print(f"{len(y_train)} training rows, {np.mean(quality < 1):.0%} flagged doubtful")
 
 
 def evaluate(name, model, **fit_params):
@@ -54,6 +58,25 @@ def mlp(**params):
 # the learning rate needs no retuning.
 evaluate("no weights", mlp())
 evaluate("quality weights", mlp(), weightedmlpclassifier__sample_weight=quality)
+
+# %%
+# No confidence per row? Estimate one out of fold
+# -----------------------------------------------
+# :class:`~sklweight.LabelQualityWeights` weighs each row by the probability that a
+# model fitted on the *other* folds gives to the row's label (a logistic regression by
+# default). :class:`~sklweight.QualityWeightedClassifier` estimates those weights inside
+# its own ``fit``, so in a cross-validation each fold's weights come from that fold's
+# training rows only. The known ``quality`` is not used here.
+evaluate(
+    "estimated quality weights",
+    make_pipeline(
+        StandardScaler(),
+        QualityWeightedClassifier(
+            WeightedMLPClassifier(max_epochs=MAX_EPOCHS, random_state=0),
+            quality=LabelQualityWeights(random_state=0),
+        ),
+    ),
+)
 
 # %%
 # A bounded loss as the other remedy
