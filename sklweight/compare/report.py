@@ -44,7 +44,8 @@ table { border-collapse: collapse; width: 100%; font-size: 13.5px;
         font-variant-numeric: tabular-nums; }
 th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: right;
          white-space: nowrap; }
-th { background: var(--soft); font-weight: 600; }
+th { background: var(--soft); font-weight: 600; white-space: normal; vertical-align: bottom; }
+.scroll { overflow-x: auto; }
 th:first-child, td:first-child { text-align: left; }
 td.desc { text-align: left; white-space: normal; color: var(--muted); }
 table.text th, table.text td { text-align: left; white-space: normal; }
@@ -84,10 +85,9 @@ def _table(comparison, recommendation):
     metric = comparison.metric
     label = METRIC_LABELS[metric]
     columns = [("strategy", "strategy")] + [(m, METRIC_LABELS[m]) for m in METRIC_LABELS]
-    columns += [("diff", f"&Delta; {html.escape(label)} vs ce"), ("fit_time", "fit s"),
-                ("epochs", "epochs")]
+    columns += [("diff", "&Delta; vs ce"), ("fit_time", "fit s"), ("epochs", "epochs")]
     if comparison.data.y_test is not None:
-        columns.append(("test", f"held-out {html.escape(label)}"))
+        columns.append(("test", f"held-out test, {html.escape(label)}"))
     head = "".join(
         f'<th class="sorted">{title}</th>' if key == metric else f"<th>{title}</th>"
         for key, title in columns
@@ -104,7 +104,8 @@ def _table(comparison, recommendation):
             for key, _ in columns
         )
         body.append(f'<tr class="{" ".join(classes)}">{cells}</tr>')
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+    return (f"<div class='scroll'><table><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 def _strategies(comparison):
@@ -191,7 +192,8 @@ def render_report(comparison, recommendation):
         "<h2>Results</h2>",
         f"<p class='muted'>Sorted by {html.escape(metric_label)}; mean &plusmn; std over "
         f"{comparison.settings['cv'] * comparison.settings['repeats']} splits. "
-        "&Delta;: mean paired difference to plain cross-entropy.</p>",
+        f"&Delta; vs ce: mean paired difference in {html.escape(metric_label)} to plain "
+        "cross-entropy on the same splits.</p>",
         _table(comparison, recommendation),
         _figure(plots.paired_png(comparison, recommendation), "paired differences",
                 "Each strategy minus plain cross-entropy on the same split. Green: the "

@@ -325,3 +325,50 @@ for _name, _description, _params in _BUILT_IN:
         f"{_name}+weights", f"{_description}; the weight column as sample_weight",
         uses_weights=True, **_params))
 del _name, _description, _params
+
+
+# ------------------------------------------------------- labels of unknown quality (SPEC 10)
+register_strategy(mlp_strategy(
+    "generalized_cross_entropy", "generalized cross-entropy with q=0.7, bounded for noisy "
+    'labels (Zhang & Sabuncu 2018), criterion="generalized_cross_entropy"',
+    criterion="generalized_cross_entropy"))
+register_strategy(mlp_strategy(
+    "symmetric_cross_entropy", "symmetric cross-entropy, 0.1 CE + reverse CE (Wang et al. "
+    '2019), criterion="symmetric_cross_entropy"', default=False,
+    criterion="symmetric_cross_entropy"))
+
+
+def _quality_strategy(name, description, *, default=True, **quality_params):
+    """A QualityWeightedClassifier around the MLP: weights estimated out of fold."""
+
+    def settings(context):
+        seed = context.estimator_params.get("random_state")
+        return {**quality_params, **({} if seed is None else {"random_state": seed})}
+
+    def build(context):
+        from ..mlp import WeightedMLPClassifier
+        from ..quality import LabelQualityWeights, QualityWeightedClassifier
+
+        return QualityWeightedClassifier(
+            WeightedMLPClassifier(**context.estimator_params),
+            quality=LabelQualityWeights(**settings(context)),
+        )
+
+    def code(context):
+        mlp = _call_code("WeightedMLPClassifier", context.estimator_params)
+        quality = _call_code("LabelQualityWeights", settings(context))
+        return f"QualityWeightedClassifier({mlp}, quality={quality})"
+
+    return Strategy(
+        name=name, description=description, build=build, code=code, default=default,
+        imports=("from sklweight import (LabelQualityWeights, QualityWeightedClassifier, "
+                 "WeightedMLPClassifier)",),
+    )
+
+
+register_strategy(_quality_strategy(
+    "quality_weights", "label-quality weights estimated out of fold (self-confidence of "
+    "a logistic regression, 5 folds), QualityWeightedClassifier"))
+register_strategy(_quality_strategy(
+    "confident_learning", "rows flagged by confident learning (Northcutt et al. 2021) "
+    "dropped, QualityWeightedClassifier", default=False, method="confident_learning"))
