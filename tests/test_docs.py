@@ -76,3 +76,18 @@ def test_quoted_numbers_are_in_their_source_file():
         record = (ROOT / source).read_text()
         for number in re.findall(r"(?<![\w.])[+-]?\d+\.\d+", text):
             assert number in record, f"{page.name} quotes {number}, not in {source}"
+
+
+def test_every_measured_number_of_the_guide_is_in_the_records():
+    """A score quoted in a page is in benchmarks/README.md or on the benchmarks page
+    (which quotes the specification's reference measurements, marked as such)."""
+    records = (ROOT / "benchmarks" / "README.md").read_text()
+    records += (DOCS / "benchmarks.rst").read_text()
+    pages = [p for p in DOCS.rglob("*.rst") if p.name != "benchmarks.rst"
+             and not {"generated", "auto_examples", "_build"} & set(p.parts)
+             and p.name != "sg_execution_times.rst"]
+    for page in pages:
+        # parameter values in literals and formulas are not measurements
+        text = re.sub(r"``.*?``|:math:`.*?`", "", page.read_text(), flags=re.S)
+        for number in re.findall(r"(?<![\w.=])0\.\d{2,3}\b", text):
+            assert number in records, f"{page.name} quotes {number}, not in the records"
