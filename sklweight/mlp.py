@@ -16,6 +16,7 @@ from skorch.dataset import ValidSplit
 from ._net.criterion_params import CriterionParamsMixin
 from ._net.input_validation import validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, MLPModule
+from ._net.plateau import plateau_monitor
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
 from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
 from .classifier import WeightedNeuralNetClassifier
@@ -103,7 +104,9 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows (stratified) and stop when the
         validation score stops improving; the best epoch's weights are kept. When
-        False, training stops when the training loss stops improving by ``tol``.
+        False, training stops when the training loss stops improving by ``tol``
+        (with ``input_noise`` or ``mixup_alpha``: its mean over the last
+        ``n_iter_no_change`` epochs, the epoch loss being noisy by design).
     validation_fraction : float or None, default=0.1
         Held-out fraction for early stopping; ``None`` means no split.
     n_iter_no_change : int, default=10
@@ -375,9 +378,10 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
                 sink=_silent,
             )
         else:
-            train_split, callbacks = None, []
+            train_split = None
+            monitor, callbacks = plateau_monitor(self)  # sklweight/_net/plateau.py
             stop = EarlyStopping(
-                monitor="train_loss", patience=self.n_iter_no_change, threshold=self.tol,
+                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol,
                 threshold_mode="abs", lower_is_better=True, sink=_silent,
             )
         callbacks.append(("early_stopping", stop))

@@ -55,7 +55,10 @@ def mix_rows(X, alpha):
 
 
 def mixup_train_step(net, batch, alpha, **fit_params):
-    """skorch's ``train_step_single`` on a mixed batch (the rule in the module docstring).
+    """The net's ``train_step_single`` on a mixed batch (the rule in the module docstring).
+
+    Forward and loss run under the net's autocast and the backward pass goes through its
+    gradient scaler, as in ``fast_path.FastPathMixin.train_step_single``.
 
     Parameters
     ----------
@@ -84,11 +87,12 @@ def mixup_train_step(net, batch, alpha, **fit_params):
         )
     X_mixed, perm, lam = mix_rows(X, alpha)
     yi = torch.as_tensor(yi, device=perm.device)
-    y_pred = net.infer(X_mixed, **fit_params)
     first = WeightedInput(X_mixed, Xi.sample_weight) if weighted else X_mixed
     second = WeightedInput(X_mixed, Xi.sample_weight[perm]) if weighted else X_mixed
-    loss = lam * net.get_loss(y_pred, yi, X=first, training=True) + (1.0 - lam) * (
-        net.get_loss(y_pred, yi[perm], X=second, training=True)
-    )
-    loss.backward()
+    with net._autocast():  # the hot path's precision handling (fast_path.py)
+        y_pred = net.infer(X_mixed, **fit_params)
+        loss = lam * net.get_loss(y_pred, yi, X=first, training=True) + (1.0 - lam) * (
+            net.get_loss(y_pred, yi[perm], X=second, training=True)
+        )
+    net._backward(loss)
     return {"loss": loss, "y_pred": y_pred}
