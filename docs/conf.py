@@ -87,7 +87,7 @@ def _write_command_help(app):
     out = DOCS / "_generated"
     out.mkdir(exist_ok=True)
     saved = os.environ.get("COLUMNS")
-    os.environ["COLUMNS"] = "88"  # argparse wraps the help to this width
+    os.environ["COLUMNS"] = "80"  # argparse wraps the help to this width
     try:
         for name, argv in (("compare_help.txt", ["compare", "--help"]),
                            ("compare_strategies.txt", ["compare", "--list-strategies"])):
