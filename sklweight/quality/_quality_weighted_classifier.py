@@ -8,7 +8,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.utils import get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.metaestimators import available_if
-from sklearn.utils.validation import check_is_fitted, has_fit_parameter
+from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import (
     Described,
@@ -17,7 +17,7 @@ from ..utils._validation import (
     format_param_error,
     validate_params,
 )
-from ._label_quality_weights import LabelQualityWeights, _routing_enabled
+from ._label_quality_weights import LabelQualityWeights, _routing_enabled, sample_weight_params
 
 __all__ = ["QualityWeightedClassifier"]
 
@@ -51,7 +51,8 @@ class QualityWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
     ----------
     estimator : estimator object
         A classifier whose ``fit`` takes ``sample_weight`` (for example a
-        :class:`~sklweight.WeightedMLPClassifier`), cloned in ``fit``.
+        :class:`~sklweight.WeightedMLPClassifier`), or a ``Pipeline`` whose final step's
+        ``fit`` does (the weights go to that step), cloned in ``fit``.
     quality : estimator object or None, default=None
         What estimates the weights: an object with ``fit_transform(X, y,
         sample_weight=None)`` returning one weight per row, cloned in ``fit``. ``None``
@@ -151,24 +152,26 @@ class QualityWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         """
         name = type(self).__name__
         validate_params(self._parameter_constraints, self.get_params(deep=False), name)
-        if _routing_enabled():
-            routed = process_routing(self, "fit", **fit_params)
-            quality_params, estimator_params = routed.quality.fit, routed.estimator.fit
-        else:
-            quality_params, estimator_params = {}, fit_params
-        if isinstance(self.estimator, type) or not (
-            isinstance(self.estimator, Pipeline)
-            or has_fit_parameter(self.estimator, "sample_weight")
-        ):
+        routing = _routing_enabled()
+        weight_params = None
+        if not isinstance(self.estimator, type):
+            weight_params = sample_weight_params(self.estimator, np.ones(0))
+        if weight_params is None and not (routing and isinstance(self.estimator, Pipeline)):
             raise ValueError(
                 format_param_error(
                     "estimator",
                     name,
-                    "a classifier instance whose fit takes sample_weight",
+                    "a classifier instance whose fit takes sample_weight (or a Pipeline "
+                    "whose final step's fit does)",
                     self.estimator,
                     "The quality weights reach the estimator as its sample_weight.",
                 )
             )
+        if routing:
+            routed = process_routing(self, "fit", **fit_params)
+            quality_params, estimator_params = routed.quality.fit, routed.estimator.fit
+        else:
+            quality_params, estimator_params = {}, fit_params
         quality = clone(self._get_quality())
         quality_weight = np.asarray(
             quality.fit_transform(X, y, sample_weight=sample_weight, **quality_params),
@@ -196,8 +199,12 @@ class QualityWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
         )
         self.quality_ = quality
         self.weights_ = weights
+        if routing:  # the final estimator itself, or the steps that request it
+            weight_params = {"sample_weight": weights}
+        else:
+            weight_params = sample_weight_params(self.estimator, weights)
         self.estimator_ = clone(self.estimator).fit(
-            X, y, **{**estimator_params, "sample_weight": weights}
+            X, y, **{**estimator_params, **weight_params}
         )
         return self
 
@@ -336,6 +343,8 @@ class QualityWeightedClassifier(MetaEstimatorMixin, ClassifierMixin, BaseEstimat
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        if isinstance(self.estimator, type):  # refused in fit
+            return tags
         estimator_tags = get_tags(self.estimator)
         quality_tags = get_tags(self._get_quality())
         tags.input_tags.sparse = estimator_tags.input_tags.sparse and (

@@ -198,6 +198,22 @@ def test_sample_weight_reaches_the_estimator_and_zero_removes_a_row():
                                    rtol=1e-6, atol=1e-8)
 
 
+def test_a_pipeline_gets_the_weights_in_its_final_step():
+    X, y, _ = _noisy()
+    _RecordingLR.records = []
+    pipe = make_pipeline(StandardScaler(), _RecordingLR())
+    LabelQualityWeights(pipe, cv=3, random_state=0).fit(X, y, sample_weight=np.full(120, 2.0))
+    assert len(_RecordingLR.records) == 3 and all(np.all(w == 2.0) for w in _RecordingLR.records)
+
+
+def test_cv_none_is_five_shuffled_stratified_folds():
+    X, y, _ = _noisy()
+    np.testing.assert_array_equal(
+        LabelQualityWeights(cv=None, random_state=0).fit(X, y).quality_,
+        LabelQualityWeights(random_state=0).fit(X, y).quality_,
+    )
+
+
 def test_estimator_without_sample_weight_warns():
     X, y, _ = _noisy()
     with pytest.warns(UserWarning, match=r"KNeighborsClassifier.fit does not take"):

@@ -104,6 +104,16 @@ def test_methods_follow_the_estimator():
     assert not hasattr(clf, "decision_function")
 
 
+def test_a_pipeline_gets_the_weights_in_its_final_step(spy_log):
+    X, y = _noisy()
+    clf = QualityWeightedClassifier(
+        make_pipeline(StandardScaler(), Spy()), quality=LabelQualityWeights(random_state=0)
+    ).fit(X, y, sample_weight=np.full(120, 3.0))
+    (final,) = [entry for entry in spy_log if entry["role"] == "estimator"]
+    np.testing.assert_allclose(final["sample_weight"], 3.0 * clf.quality_.quality_)
+    np.testing.assert_array_equal(clf.classes_, [0, 1, 2])
+
+
 def test_an_estimator_without_sample_weight_is_refused():
     X, y = _noisy(n=30)
     with pytest.raises(ValueError, match=r"'estimator'.*fit takes sample_weight.*KNeighbors"):
