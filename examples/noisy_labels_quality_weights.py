@@ -69,13 +69,7 @@ evaluate("quality weights", mlp(), weightedmlpclassifier__sample_weight=quality)
 # training rows only. The known ``quality`` is not used here.
 evaluate(
     "estimated quality weights",
-    make_pipeline(
-        StandardScaler(),
-        QualityWeightedClassifier(
-            WeightedMLPClassifier(max_epochs=MAX_EPOCHS, random_state=0),
-            quality=LabelQualityWeights(random_state=0),
-        ),
-    ),
+    QualityWeightedClassifier(mlp(), quality=LabelQualityWeights(random_state=0)),
 )
 
 # %%
