@@ -38,15 +38,19 @@ from skorch import NeuralNet
 from skorch.callbacks import Callback, EpochScoring, PrintLog
 from skorch.dataset import get_len, unpack_data
 from skorch.history import History
-from skorch.utils import TeeGenerator
+from skorch.utils import TeeGenerator, to_device
 
-from .batching import WeightedInput
+from .batching import BatchIterator, TensorDataset, WeightedInput
 from .training import TrainingControlMixin
 
 __all__ = ["PRECISIONS", "FastPathMixin", "QuietPrintLog"]
 
 # the values of ``precision``: autocast dtypes
 PRECISIONS = {"bf16": torch.bfloat16, "fp16": torch.float16}
+# rows per prediction batch, at least (measured on CPU for a 64-64-4 MLP: 1 024 - 8 192
+# rows run at the same speed, 1.6 x faster than one 200 000-row batch; 128 rows, skorch's
+# default batch size, 1.7 x slower)
+PREDICT_BATCH_ROWS = 8192
 
 _BATCH_HOOKS = ("on_batch_begin", "on_batch_end", "on_grad_computed")
 
@@ -251,6 +255,26 @@ class FastPathMixin:
     def evaluation_step(self, batch, training=False):
         with self._autocast():
             return super().evaluation_step(batch, training=training)
+
+    # ------------------------------------------------------------------ prediction
+    def forward_iter(self, X, training=False, device="cpu"):
+        """skorch's ``forward_iter``; over the classifier's own data, in batches of at
+        least ``PREDICT_BATCH_ROWS`` rows under ``torch.inference_mode`` (an
+        ``iterator_valid`` of the user's, or its parameters, keep skorch's batching)."""
+        dataset = self.get_dataset(X)
+        if (
+            training
+            or not isinstance(dataset, TensorDataset)
+            or self.iterator_valid is not BatchIterator
+            or self.get_params_for("iterator_valid")
+        ):
+            yield from super().forward_iter(dataset, training=training, device=device)
+            return
+        rows = len(dataset) if self.batch_size == -1 else max(self.batch_size, PREDICT_BATCH_ROWS)
+        for batch in BatchIterator(dataset, batch_size=max(rows, 1)):
+            with torch.inference_mode():
+                y_infer = self.evaluation_step(batch, training=False)
+            yield to_device(y_infer, device=device)
 
     # ------------------------------------------------------------------ precision
     def _autocast(self):
