@@ -288,10 +288,12 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
         net = self._build_net(X, np.unique(y), dtype)
         net._owner_name = type(self).__name__  # errors raised by the net name this class
-        # the one check of sample_weight in this fit; the net trains on the checked data
-        data = validate_fit_data(net, _as_tensor(X, dtype), y, sample_weight, reset=True)
-        net.set_params(batch_size=self._batch_size(len(data)))
         try:
+            # the one check of sample_weight in this fit; the net trains on the checked
+            # data (inside the try: a bad y or sample_weight must not leave the
+            # n_features_in_ that validate_data set, nor an earlier fit's net_)
+            data = validate_fit_data(net, _as_tensor(X, dtype), y, sample_weight, reset=True)
+            net.set_params(batch_size=self._batch_size(len(data)))
             net.fit(data)
         except KeyboardInterrupt:
             # the net restored the last finished epoch's weights: keep them usable

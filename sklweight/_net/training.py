@@ -5,7 +5,8 @@
   fit normally while the user's Ctrl-C restores the weights of the last finished epoch,
   leaves the estimator usable and is re-raised (a script or a grid search stops).
 * A NaN or infinite training loss stops training with :class:`NonFiniteLossError`,
-  naming the epoch and batch, and leaves the estimator unfitted.
+  naming the epoch and batch, and leaves the estimator unfitted; so does any other error
+  raised by the training loop (it is re-raised as is).
 * A fit that ends normally but diverged (its loss ended far above its start, or it
   predicts one class) warns once (:mod:`.divergence`).
 """
@@ -48,7 +49,10 @@ class TrainingControlMixin:
                 self.module_.load_state_dict(self._snapshot)
             self.notify("on_train_end", X=X, y=y)
             raise
-        except NonFiniteLossError:
+        except Exception:
+            # NonFiniteLossError, or any error raised mid-training (a module whose output
+            # does not fit the classes, a failing callback): never leave a half-trained
+            # net that predicts
             self.initialized_ = False
             for name in ("module_", "optimizer_", "criterion_"):
                 self.__dict__.pop(name, None)

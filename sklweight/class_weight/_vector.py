@@ -49,7 +49,9 @@ def _rescaled(raw, counts, present):
     """Rescale the weights of the present classes so that ``counts @ w == counts.sum()``;
     classes without weighted rows get the neutral weight 1."""
     weights = np.ones(counts.shape[0])
-    weights[present] = raw * (counts.sum() / np.dot(counts[present], raw))
+    total = np.dot(counts[present], raw)
+    if total > 0:  # else every raw weight is 0 (one class, "one_minus_frequency"): uniform
+        weights[present] = raw * (counts.sum() / total)
     return weights
 
 

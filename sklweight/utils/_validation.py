@@ -260,11 +260,12 @@ def check_loss_inputs(logits, target, sample_weight=None, *, caller):
         On any shape, dtype or device mismatch, and (unless :func:`skip_value_checks` is
         active) on targets out of range and negative or non-finite weights.
     """
-    if not isinstance(logits, torch.Tensor) or logits.ndim != 2:
+    if not isinstance(logits, torch.Tensor) or logits.ndim != 2 or logits.shape[1] == 0:
         got = _got(logits)
         raise ValueError(
             format_param_error(
-                "logits", caller, "a 2-D tensor of shape (n_samples, n_classes)", got
+                "logits", caller,
+                "a 2-D tensor of shape (n_samples, n_classes) with n_classes >= 1", got
             )
         )
     if not logits.is_floating_point():
