@@ -3,6 +3,8 @@ the validation split and the batching."""
 
 from __future__ import annotations
 
+import copy
+
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
@@ -219,6 +221,18 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
         validate_params(self._parameter_constraints, params, self._public_name)
         if isinstance(self.criterion, str):
             get_loss(self.criterion, caller=self._public_name)  # lists the valid names
+
+    def initialize_module(self):
+        """Build the module; a module instance is copied unless ``warm_start``.
+
+        skorch trains a module instance in place, so the user's instance changed and a
+        second ``fit`` continued from the first one's weights. Each fresh fit trains a
+        copy of the instance as it was passed.
+        """
+        super().initialize_module()
+        if self.module_ is self.module and not self.warm_start:
+            self.module_ = copy.deepcopy(self.module)
+        return self
 
     def initialize_criterion(self):
         """Build the criterion: resolve names, pass class counts, ask torch losses for

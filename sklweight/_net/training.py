@@ -1,9 +1,11 @@
 """How a fit ends: normally, by early stopping, by Ctrl-C, or on a non-finite loss.
 
 * skorch's ``EarlyStopping`` stops by raising ``KeyboardInterrupt`` at the end of an
-  epoch, and skorch swallows every ``KeyboardInterrupt``; here a callback's stop ends the
-  fit normally while the user's Ctrl-C restores the weights of the last finished epoch,
-  leaves the estimator usable and is re-raised (a script or a grid search stops).
+  epoch, and skorch swallows every ``KeyboardInterrupt``; here a callback's stop (raised
+  by the callback's own ``on_epoch_end``) ends the fit normally while the user's Ctrl-C,
+  wherever it lands (a batch, the validation pass, a callback's scoring), restores the
+  weights of the last finished epoch, cuts the history there, leaves the estimator
+  usable and is re-raised (a script or a grid search stops).
 * A NaN or infinite training loss stops training with :class:`NonFiniteLossError`,
   naming the epoch and batch, and leaves the estimator unfitted; so does any other error
   raised by the training loop (it is re-raised as is).
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import torch
+from skorch.callbacks import Callback
 from torch.nn.parameter import is_lazy
 
 from ..utils._validation import skip_value_checks
@@ -37,7 +40,7 @@ class TrainingControlMixin:
         """Run skorch's ``fit_loop`` with the stop, interrupt and NaN handling above."""
         self.notify("on_train_begin", X=X, y=y)
         self._snapshot = _state(self.module_)
-        first_epoch = len(self.history)
+        first_epoch = self._finished_epochs = len(self.history)
         stopped_early = False
         try:
             with skip_value_checks():
@@ -47,6 +50,7 @@ class TrainingControlMixin:
         except KeyboardInterrupt:
             if self._snapshot is not None:
                 self.module_.load_state_dict(self._snapshot)
+            del self.history[self._finished_epochs:]  # the history ends where the weights do
             self.notify("on_train_end", X=X, y=y)
             raise
         except Exception:
@@ -69,13 +73,16 @@ class TrainingControlMixin:
             return super().notify(method_name, **cb_kwargs)
         try:
             return super().notify(method_name, **cb_kwargs)
-        except KeyboardInterrupt:
-            raise _StopTraining from None
+        except KeyboardInterrupt as exc:
+            if _raised_by_a_callback(exc):
+                raise _StopTraining from None
+            raise  # Ctrl-C while a callback scored or printed the epoch
 
     def on_epoch_end(self, net, **kwargs):
         snapshot = getattr(self, "_snapshot", False)
         if snapshot is not False:
             self._snapshot = _state(self.module_, snapshot)
+            self._finished_epochs = len(self.history)
 
     def _raise_non_finite(self, loss, *, epoch=None, batch=None):
         # the epoch loop (fast_path.py) names the batch; else skorch's on_batch_begin
@@ -90,6 +97,18 @@ class TrainingControlMixin:
             f"unfitted. Try a lower learning rate (lr={self.lr!r}), scale the features "
             "(e.g. StandardScaler), or check X for extreme values."
         )
+
+
+def _raised_by_a_callback(exc):
+    """Whether a callback's own ``on_epoch_end`` raised ``exc`` (skorch's stop signal),
+    rather than a Ctrl-C that arrived in the code it called."""
+    tb = exc.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    frame = tb.tb_frame
+    return frame.f_code.co_name == "on_epoch_end" and isinstance(
+        frame.f_locals.get("self"), Callback
+    )
 
 
 def _state(module, previous=None):
