@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import threading
+
 import torch
 from sklearn.utils import check_random_state
 
 __all__ = ["SeededFit"]
+
+# torch has one global RNG per process: seeded fits in threads of one process (a Dask
+# LocalCluster with processes=False, joblib's threading backend) take turns, or their
+# module initialisations and dropout masks would draw from each other's streams
+_GLOBAL_RNG_LOCK = threading.RLock()
 
 
 class SeededFit:
@@ -15,6 +22,8 @@ class SeededFit:
     duration of the fit; ``net._generator`` (shuffling, sampling) is a separate generator
     seeded from the same value. ``random_state=None`` leaves everything to the global
     RNG. Continued fits (``warm_start``, ``partial_fit``) keep the generator they have.
+    A seeded fit holds a process-wide lock, so that fits running in threads do not draw
+    from each other's global stream (they run one at a time; processes are unaffected).
     """
 
     def __init__(self, net, fresh):
@@ -30,6 +39,7 @@ class SeededFit:
             self.net._generator = None
             return self
         devices = [torch.cuda.current_device()] if str(self.net.device).startswith("cuda") else []
+        _GLOBAL_RNG_LOCK.acquire()
         self._fork = torch.random.fork_rng(devices=devices)
         self._fork.__enter__()
         seed = int(check_random_state(seed).randint(2**31 - 1))
@@ -39,6 +49,10 @@ class SeededFit:
 
     def __exit__(self, *exc):
         if self._fork is not None:
-            self._fork.__exit__(*exc)
+            try:
+                self._fork.__exit__(*exc)
+            finally:
+                self._fork = None
+                _GLOBAL_RNG_LOCK.release()
         return False
 
