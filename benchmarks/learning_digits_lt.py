@@ -17,14 +17,11 @@ seed and "wins" counts the seeds where the row beats plain CE. "fit s" is the me
 wall-clock time of one pipeline fit and "epochs" the mean number of epochs run (200 =
 ``max_epochs`` reached). One torch thread, like the test suite.
 
-Rows marked ``*`` are references outside the estimator's options:
-
-* ``post-hoc LA``: the plain-CE model, predicting ``argmax(log p - log prior)`` with the
-  training prior (Menon et al. 2021), computed from ``predict_proba``;
-* ``+ input noise``: ``WeightedMLPClassifier`` has no input-noise option, so the module
-  is swapped (in this script only) for one adding N(0, sigma^2) noise to the standardised
-  inputs while training -- the SPEC's long-tail recipe;
-* ``LogisticRegression(class_weight="balanced")`` from scikit-learn.
+Extra rows (``--no-extras`` drops them): ``posthoc_tau=1`` (post-hoc logit adjustment,
+Menon et al. 2021), logit adjustment + weight decay + ``input_noise=1`` at the default
+training length, the named recipes (:mod:`sklweight.recipes`) and, marked ``*``, the
+reference ``LogisticRegression(class_weight="balanced")`` from scikit-learn.
+``benchmarks/learning_recipes.py`` runs the recipes on more data sets.
 
 Exit status 0 (the numbers are reported, not enforced; ``tests/test_learning.py`` asserts
 the paired differences with margins).
@@ -44,33 +41,11 @@ from sklearn.metrics import balanced_accuracy_score
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklweight import WeightedMLPClassifier
-from sklweight._net.mlp_module import MLPModule
+from sklweight import WeightedMLPClassifier, recipes
 from sklweight.datasets import make_long_tailed_digits, make_noisy_digits
 
 RECIPE = {"criterion": "logit_adjusted", "weight_decay": 3e-3}
-
-
-class _InputNoiseMLP(MLPModule):
-    """MLPModule that adds N(0, input_noise^2) to its inputs in training mode only."""
-
-    def __init__(self, *args, input_noise=1.0, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.input_noise = input_noise
-
-    def forward(self, X):
-        if self.training and self.input_noise > 0:
-            X = X + self.input_noise * torch.randn_like(X)
-        return super().forward(X)
-
-
-class _InputNoiseMLPClassifier(WeightedMLPClassifier):
-    """Benchmark-only: WeightedMLPClassifier whose module adds Gaussian input noise."""
-
-    def _build_net(self, *args, **kwargs):
-        net = super()._build_net(*args, **kwargs)
-        net.set_params(module=_InputNoiseMLP, module__input_noise=1.0)
-        return net
+NOISE = {**RECIPE, "input_noise": 1.0}
 
 
 def _mlp(seed, common, **params):
@@ -79,10 +54,13 @@ def _mlp(seed, common, **params):
     )
 
 
-def _noisy_mlp(seed, common, **params):
-    return make_pipeline(
-        StandardScaler(), _InputNoiseMLPClassifier(random_state=seed, **common, **params)
-    )
+def _recipe(name):
+    """A recipe at its own training length (the common settings do not apply)."""
+
+    def make(seed, common):
+        return make_pipeline(StandardScaler(), getattr(recipes, name)(random_state=seed))
+
+    return make
 
 
 def _logreg(seed, common):
@@ -90,14 +68,6 @@ def _logreg(seed, common):
         StandardScaler(),
         LogisticRegression(class_weight="balanced", max_iter=5000, random_state=seed),
     )
-
-
-def _posthoc_la(model, X_test, y_train):
-    """Predict argmax(log p - log prior) with the training prior (tau = 1)."""
-    clf = model[-1]
-    prior = np.array([(y_train == c).mean() for c in clf.classes_])
-    log_proba = np.log(np.clip(model.predict_proba(X_test), 1e-300, None))
-    return clf.classes_[np.argmax(log_proba - np.log(prior), axis=1)]
 
 
 def _lt_rows(extras):
@@ -111,8 +81,9 @@ def _lt_rows(extras):
     ]
     if extras:
         rows += [
-            ("* plain CE + post-hoc LA", _mlp, {}),
-            ("* logit_adjusted + wd 3e-3 + input noise 1", _noisy_mlp, RECIPE),
+            ("posthoc_tau=1", _mlp, {"posthoc_tau": 1.0}),
+            ("logit_adjusted + wd 3e-3 + input_noise=1", _mlp, NOISE),
+            ("recipes.long_tail()", _recipe("long_tail"), None),
             ('* LogisticRegression(class_weight="balanced")', _logreg, None),
         ]
     return rows
@@ -126,13 +97,15 @@ def _noisy_rows(extras):
     if extras:
         rows += [
             ("noisy: LA + wd 3e-3, quality weights", _mlp, RECIPE, True),
-            ("* noisy: LA + wd 3e-3 + input noise 1, quality", _noisy_mlp, RECIPE, True),
+            ("noisy: LA + wd 3e-3 + input_noise=1, quality", _mlp, NOISE, True),
+            ("noisy: recipes.noisy_labels(), quality weights", _recipe("noisy_labels"),
+             None, True),
         ]
     return rows
 
 
 def _fit_score(make, seed, common, params, X_train, X_test, y_train, y_test,
-               sample_weight=None, posthoc=False):
+               sample_weight=None):
     model = make(seed, common) if params is None else make(seed, common, **params)
     fit_params = {}
     if sample_weight is not None:
@@ -140,7 +113,7 @@ def _fit_score(make, seed, common, params, X_train, X_test, y_train, y_test,
     start = time.perf_counter()
     model.fit(X_train, y_train, **fit_params)
     elapsed = time.perf_counter() - start
-    y_pred = _posthoc_la(model, X_test, y_train) if posthoc else model.predict(X_test)
+    y_pred = model.predict(X_test)
     epochs = model[-1].n_iter_ if isinstance(model[-1], WeightedMLPClassifier) else np.nan
     return balanced_accuracy_score(y_test, y_pred), elapsed, epochs
 
@@ -154,7 +127,7 @@ def run(seeds, common, extras=True):
     section = results["digits-LT (rho=50, 240 rows)"]
     for name, make, params in _lt_rows(extras):
         out = [
-            _fit_score(make, s, common, params, *data, posthoc="post-hoc" in name)
+            _fit_score(make, s, common, params, *data)
             for s, data in zip(seeds, lt, strict=True)
         ]
         section.append((name, *map(np.array, zip(*out, strict=True))))

@@ -6,6 +6,7 @@ The classifiers take ``class_weight``, per-sample weights in
 ``GridSearchCV`` and cross-validation.
 """
 
+from . import recipes
 from ._net.divergence import DivergenceWarning
 from ._net.training import NonFiniteLossError
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
@@ -30,5 +31,6 @@ __all__ = [
     "compute_class_weight",
     "compute_sample_weight",
     "load",
+    "recipes",
     "save",
 ]

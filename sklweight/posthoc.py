@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clone
 from sklearn.metrics import check_scoring
@@ -12,7 +14,14 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d, indexable
 
 from ._net.posthoc import posthoc_proba
-from .utils._validation import Integral, Interval, Real, StrOptions, validate_params
+from .utils._validation import (
+    HasMethods,
+    Integral,
+    Interval,
+    Real,
+    StrOptions,
+    validate_params,
+)
 
 __all__ = ["TunedPosthocTauClassifierCV"]
 
@@ -107,7 +116,7 @@ class TunedPosthocTauClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
     """
 
     _parameter_constraints = {
-        "estimator": [object],
+        "estimator": [HasMethods(["fit", "predict_proba"])],
         "taus": ["array-like"],
         "scoring": [str, callable],
         "cv": ["cv_object", StrOptions({"prefit"}),
@@ -299,7 +308,15 @@ class _Adjusted(ClassifierMixin, BaseEstimator):
 
 
 def _score_taus(fitted, counts, X, y, taus, scorer, caller):
-    return np.array([scorer(_Adjusted(fitted, counts, tau, caller), X, y) for tau in taus])
+    # a metric's warning (held-out rows missing a class, say) is the same for every tau:
+    # shown once, not once per tau
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scores = np.array([scorer(_Adjusted(fitted, counts, tau, caller), X, y)
+                           for tau in taus])
+    for category, message in dict.fromkeys((w.category, str(w.message)) for w in caught):
+        warnings.warn(message, category, stacklevel=3)
+    return scores
 
 
 def _fit_and_score(estimator, X, y, fit_params, train, test, taus, scorer, caller):

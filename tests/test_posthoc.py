@@ -1,6 +1,8 @@
 """Post-hoc logit adjustment: the ``posthoc_tau`` parameter of both classifiers and
 :class:`~sklweight.TunedPosthocTauClassifierCV`, which chooses tau without refitting."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -215,6 +217,20 @@ def test_invalid_settings_raise(data, params, error, match):
     X, y = data
     with pytest.raises(error, match=match):
         TunedPosthocTauClassifierCV(_mlp(), **params).fit(X, y)
+
+
+def test_a_metric_warning_is_shown_once_not_once_per_tau(data):
+    # the held-out rows have no row of class 2, which the adjusted model predicts
+    X, y = data
+    test = np.flatnonzero(y != 2)[:60]
+    train = np.setdiff1d(np.arange(len(y)), test)
+    tuned = TunedPosthocTauClassifierCV(LogisticRegression(), taus=[0.0, 2.0, 4.0, 8.0],
+                                        cv=[(train, test)], refit=False)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tuned.fit(X, y)
+    messages = [str(w.message) for w in caught if "not in y_true" in str(w.message)]
+    assert len(messages) == 1
 
 
 def test_prefit_needs_recorded_class_counts(data):

@@ -315,6 +315,9 @@ _BUILT_IN = [
      {"criterion": "soft_f1"}),
     ("logit_adjusted", "logit-adjusted loss with tau=1 (Menon et al. 2021), "
      'criterion="logit_adjusted"', {"criterion": "logit_adjusted"}),
+    ("posthoc", "cross-entropy, predictions adjusted by the training prior with tau=1 "
+     "(post-hoc logit adjustment, Menon et al. 2021), posthoc_tau=1.0",
+     {"posthoc_tau": 1.0}),
 ]
 
 for _name, _description, _params in _BUILT_IN:
@@ -325,6 +328,41 @@ for _name, _description, _params in _BUILT_IN:
         f"{_name}+weights", f"{_description}; the weight column as sample_weight",
         uses_weights=True, **_params))
 del _name, _description, _params
+
+
+# ------------------------------------------------------------ named recipes (recipes.py)
+def _recipe_strategy(name, recipe, description, *, uses_weights=False, default=True):
+    """A strategy that is ``sklweight.recipes.<recipe>(**estimator_params)``."""
+
+    def build(context):
+        from .. import recipes
+
+        return getattr(recipes, recipe)(**context.estimator_params)
+
+    def code(context):
+        return _call_code(f"recipes.{recipe}", context.estimator_params)
+
+    return Strategy(
+        name=name, description=description, build=build, code=code,
+        imports=("from sklweight import recipes",), uses_weights=uses_weights,
+        default=default, requires=requires_import("sklweight.recipes", recipe),
+    )
+
+
+_LONG_TAIL = ("long-tail recipe: logit-adjusted loss, weight decay, input noise, "
+              "longer plateau-stopped training, recipes.long_tail()")
+_NOISY = ("noisy-labels recipe: weight decay, input noise, longer plateau-stopped "
+          "training, recipes.noisy_labels()")
+register_strategy(_recipe_strategy("recipe_long_tail", "long_tail", _LONG_TAIL))
+register_strategy(_recipe_strategy(
+    "recipe_noisy_labels", "noisy_labels", _NOISY + " (meant with weights)", default=False))
+register_strategy(_recipe_strategy(
+    "recipe_long_tail+weights", "long_tail", _LONG_TAIL + "; the weight column as "
+    "sample_weight", uses_weights=True))
+register_strategy(_recipe_strategy(
+    "recipe_noisy_labels+weights", "noisy_labels", _NOISY + "; the weight column as "
+    "sample_weight", uses_weights=True))
+del _LONG_TAIL, _NOISY
 
 
 # ------------------------------------------------------- labels of unknown quality (SPEC 10)

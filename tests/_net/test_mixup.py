@@ -89,6 +89,31 @@ def test_mixup_is_reproducible_acts_and_is_off_at_predict_time(data):
     assert not np.allclose(_fit(X, y, w).predict_proba(X), first)
 
 
+class _AutocastProbe(torch.nn.Linear):
+    """Records whether each training forward pass ran under CPU autocast."""
+
+    seen = []
+
+    def forward(self, X):
+        if self.training:
+            _AutocastProbe.seen.append(torch.is_autocast_enabled("cpu"))
+        return super().forward(X)
+
+
+def test_mixup_trains_under_mixed_precision(data):
+    # the mixed step goes through the hot path's autocast (bf16 on the CPU)
+    X, y = data
+    _AutocastProbe.seen.clear()
+    net = WeightedNeuralNetClassifier(
+        _AutocastProbe, module__in_features=4, module__out_features=3, max_epochs=3,
+        lr=0.1, train_split=None, random_state=0, verbose=0, mixup_alpha=0.4,
+        precision="bf16",
+    ).fit(X, y)
+    assert _AutocastProbe.seen and all(_AutocastProbe.seen)
+    assert np.isfinite(net.history[:, "train_loss"]).all()
+    np.testing.assert_allclose(net.predict_proba(X).sum(axis=1), 1.0, rtol=1e-5)
+
+
 def test_non_positive_alpha_is_rejected(data):
     X, y = data
     with pytest.raises(ValueError, match="'mixup_alpha' parameter"):
