@@ -42,9 +42,9 @@ search = GridSearchCV(
 # %%
 # The search on the cluster
 # -------------------------
-# Two worker processes with one thread each. Keep workers in processes (Dask's default):
-# seeded fits running at the same time in threads of one process share torch's global
-# random state, so their results would depend on timing.
+# Two worker processes with one thread each (Dask's default is processes; for CPU-bound
+# fits one thread per worker is right). Seeded fits give the same models wherever they
+# run, so the cluster's scores are the local ones.
 if __name__ == "__main__":
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                       dashboard_address=None, silence_logs=logging.ERROR) as cluster, \

@@ -1,6 +1,7 @@
 """The documentation builds with no warning, lists every public name, quotes true numbers."""
 
 import importlib
+import inspect
 import re
 import subprocess
 import sys
@@ -52,6 +53,8 @@ def test_api_reference_lists_every_public_name(module_name):
         pytest.skip(f"{module_name} does not exist (yet)")
     documented = _documented_names()
     missing = [name for name in module.__all__ if not name.startswith("__")
+               # a submodule (sklweight.recipes) has its own section and names
+               and not inspect.ismodule(getattr(module, name))
                and f"{module_name}.{name}" not in documented
                # a name re-exported at the top level is documented there once
                and f"sklweight.{name}" not in documented]

@@ -16,7 +16,8 @@ EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 # the lines each script must print (regular expressions, searched in its output)
 EXPECTED = {
     "digits_long_tail.py": [r"plain cross-entropy +balanced accuracy 0\.\d+",
-                            r'criterion="logit_adjusted" +balanced accuracy 0\.\d+'],
+                            r'criterion="logit_adjusted" +balanced accuracy 0\.\d+',
+                            r"recipes\.long_tail\(\) +balanced accuracy 0\.\d+"],
     "noisy_labels_quality_weights.py": [r"no weights +balanced accuracy 0\.\d+",
                                         r"quality weights +balanced accuracy 0\.\d+"],
     "grid_search_losses.py": [r"best: \{", r"held-out balanced accuracy .*: 0\.\d+"],
