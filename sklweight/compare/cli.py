@@ -196,6 +196,17 @@ def _progress_bar(total, quiet):
                 dynamic_ncols=True)
 
 
+def _warning_notes(comparison, n_splits, width=240):
+    """One line per distinct warning a strategy's fits raised."""
+    lines = []
+    for s in comparison.strategies:
+        for message, count in s.warnings.items():
+            text = " ".join(message.split())
+            text = text if len(text) <= width else text[:width - 3] + "..."
+            lines.append(f"warning: {s.name}, {count} of {n_splits} fits: {text}")
+    return lines
+
+
 def _compare(args, out, err):
     from .comparison import check_cv, estimator_settings, run_comparison
     from .strategies import select_strategies
@@ -257,6 +268,8 @@ def _compare(args, out, err):
         )
     if not args.quiet:
         print(f"{n_fits} fits in {comparison.wall_time:.0f} s on {backend}", file=err)
+        for line in _warning_notes(comparison, n_splits):
+            print(line, file=err)
     written = []
     if args.json is not None:
         with open(args.json, "w", encoding="utf-8") as f:

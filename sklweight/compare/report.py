@@ -61,6 +61,7 @@ dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margi
 dt { font-weight: 600; } dd { margin: 0; }
 ul.method li { margin: 4px 0; }
 .error { color: #b2182b; }
+.warn { color: #8a5a00; }
 """
 
 
@@ -113,6 +114,10 @@ def _strategies(comparison):
     for s in comparison.strategies:
         errors = "".join(f'<br><span class="error">failed: {html.escape(e)}</span>'
                          for e in s.errors)
+        errors += "".join(
+            f"<br><span class='warn'>warning in {n} fit(s): {html.escape(m)}</span>"
+            for m, n in s.warnings.items()
+        )
         rows.append(
             f"<tr><td>{html.escape(s.name)}</td><td class='desc'>{html.escape(s.description)}"
             f"{errors}</td><td class='desc'><code>{html.escape(s.code)}</code></td></tr>"

@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 import warnings
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -86,6 +86,9 @@ class Fit:
     held_out : dict or None
         ``scores``, ``recall`` and ``confusion`` of the same model on the held-out test
         set, when the data has one (unweighted).
+    warnings : list of str
+        Distinct ``"Category: message"`` of the warnings the fit raised (except
+        scikit-learn's ``ConvergenceWarning`` for reaching ``max_epochs``, the norm here).
     error : str or None
         ``"ErrorType: message"`` when the fit or the prediction raised.
     """
@@ -100,6 +103,7 @@ class Fit:
     train_loss: list | None = None
     valid_loss: list | None = None
     held_out: dict | None = None
+    warnings: list = field(default_factory=list)
     error: str | None = None
 
 
@@ -200,7 +204,9 @@ def _fit_one(index, task, X, y, sample_weight, X_test, y_test, classes):
         fit_params[f"{task.model.steps[-1][0]}__sample_weight"] = sample_weight[task.train]
     start = time.perf_counter()
     try:
-        with _one_torch_thread(), warnings.catch_warnings():
+        # warnings are results too: recorded, shown once per strategy, not printed per fit
+        with _one_torch_thread(), warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
             warnings.simplefilter("ignore", ConvergenceWarning)
             task.model.fit(_take(X, task.train), y[task.train], **fit_params)
             fit_time = time.perf_counter() - start
@@ -208,6 +214,7 @@ def _fit_one(index, task, X, y, sample_weight, X_test, y_test, classes):
             y_held = None if X_test is None else task.model.predict(X_test)
     except Exception as exc:  # a failed fit is a result (shown in the table), not a crash
         return index, _failed(task, classes, exc, time.perf_counter() - start)
+    seen = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
     w_eval = None if sample_weight is None else sample_weight[task.test]
     scores, recall, confusion = score_predictions(y[task.test], y_pred, classes, w_eval)
     held_out = None
@@ -220,7 +227,7 @@ def _fit_one(index, task, X, y, sample_weight, X_test, y_test, classes):
         strategy=task.strategy, split=task.split, scores=scores, recall=recall,
         confusion=confusion, fit_time=fit_time,
         n_epochs=None if n_epochs is None else int(n_epochs),
-        train_loss=train_loss, valid_loss=valid_loss, held_out=held_out,
+        train_loss=train_loss, valid_loss=valid_loss, held_out=held_out, warnings=seen,
     )
 
 

@@ -51,6 +51,8 @@ class StrategySummary:
         n_classes) and ``confusion`` (summed over the splits).
     errors : list of str
         Distinct error messages of failed fits.
+    warnings : dict of str to int
+        Distinct warning messages of the fits, with the number of fits that raised each.
     """
 
     name: str
@@ -67,6 +69,7 @@ class StrategySummary:
     curves: list
     held_out: dict | None = None
     errors: list = field(default_factory=list)
+    warnings: dict = field(default_factory=dict)
 
     def mean(self, metric):
         """Mean of ``metric`` over the splits (NaN if any fit failed)."""
@@ -155,6 +158,10 @@ def summarise(fits, strategies, data, settings, codes, *, n_splits):
         if len(cv) != n_splits:
             raise RuntimeError(f"{strategy.name}: {len(cv)} fits for {n_splits} splits")
         errors = list(dict.fromkeys(f.error for f in cv if f.error))
+        raised = {}
+        for f in cv:
+            for message in f.warnings:
+                raised[message] = raised.get(message, 0) + 1
         held_out = None
         if data.y_test is not None:
             held = [f.held_out or _no_scores(n_classes) for f in cv]
@@ -173,7 +180,7 @@ def summarise(fits, strategies, data, settings, codes, *, n_splits):
             fit_time=np.array([f.fit_time for f in cv]),
             n_epochs=np.array([np.nan if f.n_epochs is None else f.n_epochs for f in cv]),
             curves=[(f.train_loss, f.valid_loss) for f in cv],
-            held_out=held_out, errors=errors,
+            held_out=held_out, errors=errors, warnings=raised,
         ))
     return out
 
@@ -238,6 +245,7 @@ def comparison_dict(comparison, recommendation):
                 "confusion_matrix": s.held_out["confusion"],
             },
             "errors": s.errors,
+            "warnings": [{"message": m, "fits": n} for m, n in s.warnings.items()],
         })
     document = {
         "sklweight_version": __version__,

@@ -1,10 +1,14 @@
 """The fits: shared folds, the scores of one fit, failures, and results independent of
 where the fits run."""
 
+import warnings
+
 import numpy as np
 import pytest
 from sklearn.metrics import balanced_accuracy_score, confusion_matrix, f1_score
 
+from sklweight import WeightedMLPClassifier
+from sklweight.compare import Strategy
 from sklweight.compare.comparison import estimator_settings, run_comparison
 from sklweight.compare.data import load_dataset
 from sklweight.compare.run import make_splits, score_predictions
@@ -107,3 +111,34 @@ def test_early_stopping_records_the_validation_loss_curve():
     plain, _ = run_comparison(data, select_strategies([], has_weights=False), cv=2,
                               repeats=1, estimator_params=estimator_settings(max_epochs=4))
     assert all(valid is None for _, valid in plain.get("ce").curves)
+
+
+class _WarningMLP(WeightedMLPClassifier):
+    """An MLP that warns on every fit (to see the warning reach the summary once)."""
+
+    def fit(self, X, y, sample_weight=None):
+        warnings.warn("something to know about this fit", UserWarning, stacklevel=2)
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_fit_warnings_are_collected_per_strategy_not_printed_per_fit():
+    from sklweight.compare.cli import _warning_notes
+
+    warns = Strategy(
+        name="test_warns", description="warns", code=lambda context: "_WarningMLP()",
+        build=lambda context: _WarningMLP(**context.estimator_params),
+    )
+    data = load_dataset("digits-lt")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # nothing escapes the fits
+        comparison, _ = run_comparison(
+            data, select_strategies([], has_weights=False) + [warns], cv=2, repeats=1,
+            estimator_params=estimator_settings(max_epochs=2),
+        )
+    assert comparison.get("test_warns").warnings == {
+        "UserWarning: something to know about this fit": 2
+    }
+    assert comparison.get("ce").warnings == {}  # ConvergenceWarning (max_epochs) is the norm
+    assert _warning_notes(comparison, 2) == [
+        "warning: test_warns, 2 of 2 fits: UserWarning: something to know about this fit"
+    ]
