@@ -8,14 +8,14 @@ import copy
 import numpy as np
 import torch
 from skorch import NeuralNetClassifier
-from skorch.callbacks import EpochScoring, EpochTimer, PassthroughScoring
+from skorch.callbacks import EpochScoring, EpochTimer
 from skorch.dataset import ValidSplit
 from skorch.utils import is_dataset, to_device, to_numpy
 
 from ._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
 from ._net.criterion import is_sklweight_loss, resolve_criterion
 from ._net.device import check_device
-from ._net.fast_path import PRECISIONS, FastPathMixin, QuietPrintLog
+from ._net.fast_path import PRECISIONS, BatchMeanScoring, FastPathMixin, QuietPrintLog
 from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
 from ._net.input_width import check_input_width, input_width_error
 from ._net.mixup import mixup_train_step
@@ -203,8 +203,8 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
     def _default_callbacks(self):
         return [
             ("epoch_timer", EpochTimer()),
-            ("train_loss", PassthroughScoring(name="train_loss", on_train=True)),
-            ("valid_loss", PassthroughScoring(name="valid_loss")),
+            ("train_loss", BatchMeanScoring(name="train_loss", on_train=True)),
+            ("valid_loss", BatchMeanScoring(name="valid_loss")),
             ("valid_acc", EpochScoring("accuracy", name="valid_acc", lower_is_better=False)),
             ("print_log", QuietPrintLog()),  # skorch's, silent at verbose=0
         ]

@@ -14,6 +14,7 @@ from skorch.callbacks import EarlyStopping, EpochScoring
 from skorch.dataset import ValidSplit
 
 from ._net.criterion_params import CriterionParamsMixin
+from ._net.fast_path import PRECISIONS
 from ._net.input_validation import validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, MLPModule
 from ._net.plateau import plateau_monitor
@@ -129,6 +130,10 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     dtype : {"float32", "float64"} or None, default=None
         Compute dtype; ``None`` follows X after validation (float32 stays float32,
         float64 and integer X train in float64).
+    precision : {"bf16", "fp16"} or None, default=None
+        Mixed precision: forward pass and loss under ``torch.autocast`` with bfloat16
+        or float16 (``"fp16"`` with a gradient scaler); None: the compute ``dtype``.
+        See :class:`WeightedNeuralNetClassifier`.
     random_state : int, RandomState instance or None, default=None
         Seeds initialisation, shuffling, sampling and dropout.
     verbose : int, default=0
@@ -201,6 +206,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         "posthoc_tau": [Interval(Real, 0, None, closed="left"), None],
         "device": [str, torch.device],
         "dtype": [StrOptions(set(_DTYPES)), None],
+        "precision": [StrOptions(set(PRECISIONS)), None],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -229,6 +235,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         posthoc_tau=None,
         device="cpu",
         dtype=None,
+        precision=None,
         random_state=None,
         verbose=0,
         **criterion__params,
@@ -254,6 +261,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self.posthoc_tau = posthoc_tau
         self.device = device
         self.dtype = dtype
+        self.precision = precision
         self.random_state = random_state
         self.verbose = verbose
         vars(self).update(self._checked_keywords(criterion__params))
@@ -411,6 +419,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             random_state=self.random_state,
             posthoc_tau=self.posthoc_tau,
             mixup_alpha=self.mixup_alpha,
+            precision=self.precision,
             verbose=self.verbose,
             **self._criterion_params(),
         )

@@ -35,15 +35,16 @@ import math
 
 import torch
 from skorch import NeuralNet
-from skorch.callbacks import Callback, EpochScoring, PrintLog
+from skorch.callbacks import Callback, EpochScoring, PassthroughScoring, PrintLog
 from skorch.dataset import get_len, unpack_data
 from skorch.history import History
 from skorch.utils import TeeGenerator, to_device
 
+from ..losses._base import _WeightedLoss
 from .batching import BatchIterator, TensorDataset, WeightedInput
 from .training import TrainingControlMixin
 
-__all__ = ["PRECISIONS", "FastPathMixin", "QuietPrintLog"]
+__all__ = ["PRECISIONS", "BatchMeanScoring", "FastPathMixin", "QuietPrintLog"]
 
 # the values of ``precision``: autocast dtypes
 PRECISIONS = {"bf16": torch.bfloat16, "fp16": torch.float16}
@@ -85,16 +86,27 @@ def _batch_len(batch):
 class _Plan:
     """What one epoch's batches call, decided once per epoch from the net's callbacks."""
 
-    __slots__ = ("begin", "end", "grad_hooks", "optimizer", "read_each_batch", "scaled")
+    __slots__ = (
+        "batch_rows", "begin", "end", "grad_hooks", "optimizer", "read_each_batch", "scaled",
+    )
 
     def __init__(self, net, training=True):
         callbacks = [cb for _, cb in getattr(net, "callbacks_", [])]
-        if type(net).notify is not TrainingControlMixin.notify:
+        history = net.history
+        plain_history = type(history) is History
+        # the epoch's batch rows, opened here as skorch's on_batch_begin opens them
+        # (history.new_batch), when neither is customised
+        self.batch_rows = None
+        listening = type(net).notify is not TrainingControlMixin.notify
+        if listening:
             # a subclass listens to notify itself: every event goes through it
             self.begin = [lambda net, **kw: net.notify("on_batch_begin", **kw)]
             self.end = [lambda net, **kw: net.notify("on_batch_end", **kw)]
         else:
-            self.begin = [net.on_batch_begin] + [
+            if plain_history and not _overrides(net, "on_batch_begin", NeuralNet) and history:
+                self.batch_rows = list.__getitem__(history, -1)["batches"]
+            self.begin = [] if self.batch_rows is not None else [net.on_batch_begin]
+            self.begin += [
                 cb.on_batch_begin for cb in callbacks
                 if _overrides(cb, "on_batch_begin", Callback)
             ]
@@ -102,14 +114,16 @@ class _Plan:
                         else []) + [
                 cb.on_batch_end for cb in callbacks if _listens_to_batch_end(cb, training)
             ]
-        self.grad_hooks = _overrides(net, "on_grad_computed", NeuralNet) or any(
-            _overrides(cb, "on_grad_computed", Callback) for cb in callbacks
+        self.grad_hooks = (
+            listening
+            or _overrides(net, "on_grad_computed", NeuralNet)
+            or any(_overrides(cb, "on_grad_computed", Callback) for cb in callbacks)
         )
         # the loss is read per batch on the CPU (free), with a History of another kind,
         # or when a callback may read the record in on_batch_end; else once per epoch
         self.read_each_batch = (
             net._device_type() == "cpu"
-            or type(net.history) is not History
+            or not plain_history
             or any(
                 not isinstance(cb, EpochScoring) and _overrides(cb, "on_batch_end", Callback)
                 for cb in callbacks
@@ -136,6 +150,34 @@ def _lean_optimizer(net):
     return optimizer
 
 
+# losses whose "mean" is the mean of their per-row values (no own weights, valid targets)
+_MEAN_IS_ROW_MEAN = (_WeightedLoss, torch.nn.CrossEntropyLoss, torch.nn.NLLLoss)
+
+
+def _mean_reduction(net, iterator):
+    """Let a per-row criterion reduce unweighted batches itself.
+
+    Over a dataset without loss weights the batch objective is the plain mean, and a
+    loss reduced with ``"mean"`` inside its own kernel (``F.cross_entropy``'s) costs one
+    operation instead of two (measured: 34 vs 60 us forward for a (128, 4) batch). The
+    criterion's ``reduction`` is ``"mean"`` for this epoch; returns the value to restore
+    (None when nothing changed).
+    """
+    dataset = getattr(iterator, "dataset", None)
+    if getattr(dataset, "sample_weight", True) is not None:
+        return None
+    criterion = getattr(net, "criterion_", None)
+    if (
+        getattr(net, "_criterion_mode", None) != "per_sample"
+        or getattr(criterion, "reduction", None) != "none"
+        or getattr(criterion, "weight", None) is not None  # "mean" would divide by it
+        or not isinstance(criterion, _MEAN_IS_ROW_MEAN)
+    ):
+        return None
+    criterion.reduction = "mean"
+    return "none"
+
+
 class FastPathMixin:
     """The epoch loop and training step of the classifiers (mixed in before skorch)."""
 
@@ -145,15 +187,20 @@ class FastPathMixin:
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         if iterator is None:
             return
-        plan = self._fast_plan = _Plan(self, training)
+        plan = _Plan(self, training)
+        vars(self)["_fast_plan"] = plan  # (skorch's __setattr__ is not needed here)
         history = self.history
         plain_history = type(history) is History
         epoch = len(history)
         loss_key, size_key = prefix + "_loss", prefix + "_batch_size"
         pending = []  # (batch row or None, loss tensor) read at the end of the epoch
         count = 0
+        rows = plan.batch_rows
+        restore = _mean_reduction(self, iterator)
         try:
             for batch in iterator:
+                if rows is not None:
+                    rows.append({})
                 for hook in plan.begin:
                     hook(self, batch=batch, training=training)
                 step = step_fn(batch, **fit_params)
@@ -173,7 +220,9 @@ class FastPathMixin:
             if pending:
                 self._record_pending(self, pending, loss_key, training, epoch)
         finally:
-            self._fast_plan = None
+            vars(self)["_fast_plan"] = None
+            if restore is not None:
+                self.criterion_.reduction = restore
         history.record(prefix + "_batch_count", count)
 
     def _record(self, row, key, value):
@@ -193,11 +242,11 @@ class FastPathMixin:
     # ------------------------------------------------------------------ one step
     def train_step(self, batch, **fit_params):
         if self._fast_plan is None:  # called outside the epoch loop
-            self._fast_plan = _Plan(self)
+            vars(self)["_fast_plan"] = _Plan(self)
             try:
                 return self.train_step(batch, **fit_params)
             finally:
-                self._fast_plan = None
+                vars(self)["_fast_plan"] = None
         plan = self._fast_plan
         optimizer = plan.optimizer
         scaler = self._grad_scaler()
@@ -311,3 +360,33 @@ class QuietPrintLog(PrintLog):
         if self.sink is print and not net.verbose:
             return
         super().on_epoch_end(net, **kwargs)
+
+
+class BatchMeanScoring(PassthroughScoring):
+    """skorch's ``PassthroughScoring`` (the epoch's batch-size-weighted mean of a batch
+    record, e.g. ``train_loss``) reading the batch rows directly.
+
+    skorch's indexes the history twice and calls ``np.average`` on a few floats each
+    epoch; on small data that is a few percent of a fit. The mean is the same (summed with
+    ``math.fsum``); any other kind of history goes through skorch's.
+    """
+
+    def on_epoch_end(self, net, **kwargs):
+        history = net.history
+        if type(history) is not History or not history:
+            return super().on_epoch_end(net, **kwargs)
+        size_key = "train_batch_size" if self.on_train else "valid_batch_size"
+        pairs = [
+            (row[size_key], row[self.name])
+            for row in list.__getitem__(history, -1)["batches"]
+            if self.name in row
+        ]
+        if not pairs:  # no such batches this epoch (no validation data): nothing to record
+            return
+        score = math.fsum(n * value for n, value in pairs) / math.fsum(n for n, _ in pairs)
+        is_best = self._is_best_score(score)
+        if is_best:
+            self.best_score_ = score
+        history.record(self.name, score)
+        if is_best is not None:
+            history.record(self.name + "_best", bool(is_best))

@@ -38,9 +38,10 @@ def decode_collected_targets(net, labels):
     A callback with its own ``target_extractor`` sees the targets unchanged (it chose how
     to read them); labels ``0..K-1`` need no decoding.
     """
-    if labels is None or _is_identity(labels):
+    if labels is None:
         return
     decoded = {}  # the callbacks share the batch tensors: decode each one once
+    identity = None  # checked once, and only when there is something to decode
     for _, callback in getattr(net, "callbacks_", []):
         targets = getattr(callback, "y_trues_", None)
         if (
@@ -48,6 +49,10 @@ def decode_collected_targets(net, labels):
             or callback.target_extractor is not to_numpy
         ):
             continue
+        if identity is None:
+            identity = _is_identity(labels)
+        if identity:
+            return
         for i, y in enumerate(targets):
             key = id(y)
             if key not in decoded:

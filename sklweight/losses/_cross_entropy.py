@@ -22,6 +22,8 @@ _CONSTRAINTS = dict(BASE_CONSTRAINTS)
 @full_precision
 def _weighted_cross_entropy(logits, target, sample_weight, *, weight, reduction, caller):
     weight = class_vector_like(weight, "weight", logits, caller)
+    if weight is None and sample_weight is None:  # torch's fused reduction, same values
+        return F.cross_entropy(logits, target, reduction=reduction)
     loss = F.cross_entropy(logits, target, reduction="none")
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 

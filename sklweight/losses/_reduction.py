@@ -18,6 +18,8 @@ multiplying every weight by ``k > 0`` changes nothing.
 
 from __future__ import annotations
 
+import torch
+
 __all__ = [
     "REDUCTIONS",
     "combine_weights",
@@ -77,14 +79,14 @@ def weighted_reduce(loss, weight=None, reduction="mean"):
     """
     if reduction not in REDUCTIONS:
         raise _unknown("reduction", reduction, REDUCTIONS)
-    if weight is not None:
-        weight = weight.to(loss.dtype)
-        loss = loss * weight
-    if reduction == "none":
-        return loss
-    total = loss.sum()
-    if reduction == "sum":
-        return total
+    # one operation per reduction where torch has one (each is a dispatch and, in
+    # training, an autograd node: on small batches their count is the cost)
     if weight is None:
-        return total / loss.shape[0]
-    return total / weight.sum()
+        if reduction == "none":
+            return loss
+        return loss.sum() if reduction == "sum" else loss.mean()
+    weight = weight.to(loss.dtype)
+    if reduction == "none":
+        return loss * weight
+    total = torch.dot(loss, weight) if loss.ndim == 1 else (loss * weight).sum()
+    return total if reduction == "sum" else total / weight.sum()

@@ -88,11 +88,49 @@ def test_iterator_refuses_foreign_datasets():
         BatchIterator([1, 2, 3])
 
 
-def test_subset_copies_selected_rows():
+def test_subset_selects_rows_and_shares_X():
     ds = make_dataset(10)
     sub = ds.subset([4, 2])
     assert torch.equal(sub.X, ds.X[[4, 2]]) and torch.equal(sub.y, ds.y[[4, 2]])
     assert torch.equal(sub.sample_weight, ds.sample_weight[[4, 2]])
+    assert len(sub) == 2
+    assert sub.base is ds.X  # X is not copied: the subset keeps row positions
+    assert sub.rows.tolist() == [4, 2]
+
+
+def test_subset_of_subset_composes_rows():
+    ds = make_dataset(10)
+    sub = ds.subset([9, 7, 5, 3]).subset([3, 0])
+    assert sub.base is ds.X and sub.rows.tolist() == [3, 9]
+    X, y = sub.batch(slice(0, 2))
+    assert torch.equal(X.X, ds.X[[3, 9]]) and torch.equal(y, ds.y[[3, 9]])
+    assert torch.equal(X.sample_weight, ds.sample_weight[[3, 9]])
+
+
+@pytest.mark.parametrize("shuffle", [False, True])
+def test_iterating_a_subset_fetches_its_rows_with_their_weights(shuffle):
+    ds = make_dataset(30)
+    keep = torch.tensor([1, 4, 7, 10, 13, 16, 19, 22, 25, 28])
+    sub = ds.subset(keep)
+    it = BatchIterator(sub, batch_size=3, shuffle=shuffle,
+                       generator=torch.Generator().manual_seed(0))
+    seen = []
+    for X, y in it:
+        index = (X.X[:, 0] / 2).long()  # the row each batch row came from
+        assert torch.equal(y, ds.y[index])
+        assert torch.equal(X.sample_weight, ds.sample_weight[index])
+        seen += index.tolist()
+    assert sorted(seen) == keep.tolist()
+
+
+def test_row_access_of_a_subset_for_dataloaders():
+    ds = make_dataset(10)
+    sub = ds.subset([6, 3])
+    X, y = sub[1]  # DataLoader's per-row access
+    assert torch.equal(X.X, ds.X[3]) and y == ds.y[3]
+    loader = torch.utils.data.DataLoader(sub, batch_size=2, collate_fn=collate_rows)
+    Xb, yb = next(iter(loader))
+    assert torch.equal(Xb.X, ds.X[[6, 3]]) and torch.equal(yb, ds.y[[6, 3]])
 
 
 def test_dict_inputs_are_indexed_together():
