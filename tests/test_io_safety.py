@@ -286,3 +286,17 @@ def test_the_io_package_has_no_unpickling_code():
                 assert node.attr not in {"__reduce__", "__setstate__", "Unpickler"}, file
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id not in {"eval", "exec", "compile", "__import__"}, file
+
+
+# --------------------------------------------------------------------------- odd payloads
+def test_a_payload_that_does_not_fit_the_class_is_a_clear_error(path):
+    # e.g. a trusted class whose constructor changed since the file was written
+    _rewrite(path, lambda p: p["estimator"]["params"].update(no_such_parameter=1))
+    with pytest.raises(InvalidFileError, match="could not be rebuilt here.*no_such_parameter"):
+        load(path)
+
+
+def test_dunder_attributes_are_refused(path):
+    _rewrite(path, lambda p: p["estimator"]["attributes"].update(__class__=None))
+    with pytest.raises(InvalidFileError, match="'__class__' is not an attribute name"):
+        load(path)

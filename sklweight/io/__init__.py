@@ -136,8 +136,12 @@ def load(path, *, trusted=None, device=None):
     decoder = Decoder(tensors, trusted, device)
     try:
         estimator = decoder.decode(payload["estimator"])
-    except (KeyError, TypeError) as exc:  # an intact file never lacks an entry
-        raise InvalidFileError(f"The file's payload is not valid: {exc!r}.") from exc
+    except (KeyError, TypeError, AttributeError, RuntimeError) as exc:
+        # a file sklweight.save wrote lacks no entry; a trusted class whose constructor
+        # changed since the file was written lands here too
+        raise InvalidFileError(
+            f"The file's payload could not be rebuilt here ({type(exc).__name__}: {exc})."
+        ) from exc
     if decoder.sklearn_used:
         _warn_sklearn_version(payload)
     return estimator
