@@ -17,8 +17,9 @@ if os.environ.get("SKLWEIGHT_DOCS_USE_SOURCE", "1") == "1":
     # document the source tree next to these docs, not some other installed copy
     sys.path.insert(0, str(ROOT))
 
-import sklweight  # noqa: E402
 from sphinx_gallery.sorting import ExplicitOrder  # noqa: E402
+
+import sklweight  # noqa: E402
 
 project = "sklweight"
 author = "sklweight developers"
