@@ -14,11 +14,11 @@ from skorch.callbacks import EarlyStopping, EpochScoring
 from skorch.dataset import ValidSplit
 
 from ._net.criterion_params import CriterionParamsMixin
-from ._net.fast_path import PRECISIONS
+from ._net.fast_path import PRECISIONS, fused_adam_supported
 from ._net.input_validation import validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, MLPModule
-from ._net.plateau import plateau_monitor
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
+from ._net.plateau import plateau_monitor
 from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
 from .classifier import WeightedNeuralNetClassifier
 from .utils._docstring import fill_doc
@@ -39,7 +39,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
     """Multi-layer perceptron classifier with class weights, sample weights and samplers.
 
     A turnkey estimator: the network (``hidden_layer_sizes``, ``activation``,
-    ``dropout``) is built from the data at ``fit`` and trained with Adam by a
+    ``dropout``) is built from the data at ``fit`` and trained with Adam (torch's
+    fused kernel where it has one for the device) by a
     :class:`WeightedNeuralNetClassifier`. Loss hyper-parameters route the skorch way
     (``criterion__gamma=2``) and are tunable in ``GridSearchCV``.
 
@@ -410,6 +411,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             weight_normalization=self.weight_normalization,
             optimizer=torch.optim.Adam,
             optimizer__weight_decay=self.weight_decay,
+            **_fused_adam(self.device),
             lr=self.lr,
             max_epochs=self.max_epochs,
             train_split=train_split,
@@ -472,6 +474,11 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         """
         proba = self.predict_proba(X)  # checks that the estimator is fitted
         return self.classes_[proba.argmax(axis=1)]
+
+
+def _fused_adam(device):
+    """Adam's fused kernel where torch has one for the device (sklweight/_net/fast_path.py)."""
+    return {"optimizer__fused": True} if fused_adam_supported(device) else {}
 
 
 def _as_tensor(X, dtype):

@@ -342,3 +342,12 @@ def test_prediction_uses_large_batches_unless_asked(data, monkeypatch):
     sizes.clear()
     np.testing.assert_allclose(asked.predict_proba(X), expected, rtol=1e-6)
     assert sizes == [1000]
+
+
+def test_mlp_steps_with_fused_adam_where_torch_has_it(data):
+    X, y, _ = data
+    clf = WeightedMLPClassifier(4, max_epochs=2, random_state=0).fit(X, y)
+    assert clf.net_.optimizer_.defaults.get("fused") == fast_path.fused_adam_supported("cpu")
+    assert not fast_path.fused_adam_supported("meta")  # no fused kernel: the default Adam
+    again = WeightedMLPClassifier(4, max_epochs=2, random_state=0).fit(X, y)
+    np.testing.assert_array_equal(clf.predict_proba(X), again.predict_proba(X))
