@@ -197,7 +197,11 @@ def fused_adam_supported(device):
         from torch.utils._foreach_utils import _get_fused_kernels_supported_devices
     except ImportError:  # pragma: no cover - torch without the helper
         return False
-    return torch.device(device).type in _get_fused_kernels_supported_devices()
+    try:
+        device_type = torch.device(device).type
+    except (RuntimeError, TypeError):  # not a device: the fit's device check says so
+        return False
+    return device_type in _get_fused_kernels_supported_devices()
 
 
 class FastPathMixin:
