@@ -224,7 +224,7 @@ def _compare(args, out, err):
             import matplotlib  # noqa: F401
         except ImportError:
             raise CompareError("--report draws its plots with matplotlib: pip install "
-                               "matplotlib") from None
+                               "matplotlib (or 'sklweight[compare]')") from None
     cv = args.cv if args.cv is not None else 3 if args.quick else 5
     repeats = args.repeats if args.repeats is not None else 1 if args.quick else 2
     max_epochs = args.max_epochs if args.max_epochs is not None else 100 if args.quick else None

@@ -201,7 +201,9 @@ def _read_csv(path):
     try:
         import pandas as pd
     except ImportError:
-        raise CompareError("reading a CSV file needs pandas: pip install pandas") from None
+        raise CompareError(
+            "reading a CSV file needs pandas: pip install pandas (or 'sklweight[compare]')"
+        ) from None
     if not os.path.exists(path):
         raise CompareError(f"no such file: {path!r}")
     if os.path.isdir(path):
