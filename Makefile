@@ -35,8 +35,11 @@ test: lint
 docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
+# SPEC 6 speed benchmarks (fits on large and small data, predict_proba, peak memory,
+# losses) at a few-minutes size; writes benchmarks/results.md (BENCH_ARGS=--full: the
+# specification's sizes, tens of minutes).
 bench: $(STAMP)
-	$(PY) benchmarks/bench_losses.py
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis .ruff_cache *.egg-info docs/_build docs/generated docs/auto_examples docs/_generated

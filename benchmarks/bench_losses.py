@@ -143,6 +143,35 @@ def report(shape, times):
     return worst
 
 
+def run(rounds=15, warmup=3, n_samples=SHAPES[0][0], seed=0, device="cpu", n_threads=None,
+        clock="wall", skip_checks=True):
+    """Time every loss at both shapes; returns a list of result dicts (one per loss)."""
+    device = torch.device(device)
+    before = torch.get_num_threads()
+    if n_threads:
+        torch.set_num_threads(n_threads)
+    context = skip_value_checks() if skip_checks else contextlib.nullcontext()
+    results = []
+    try:
+        with context:
+            for _, n_classes in SHAPES:
+                times = bench_shape(n_samples, n_classes, device, rounds, warmup, seed,
+                                    CLOCKS[clock])
+                names = list(times)
+                ref_min, ref_med = min(times[names[0]]), statistics.median(times[names[0]])
+                for name in names[1:]:
+                    lo, med = min(times[name]), statistics.median(times[name])
+                    results.append({
+                        "shape": f"{n_samples} x {n_classes}", "loss": name,
+                        "min_ms": 1e3 * lo, "median_ms": 1e3 * med,
+                        "ratio_min": lo / ref_min, "ratio_median": med / ref_med,
+                        "bar": _bar(name), "reference_min_ms": 1e3 * ref_min,
+                    })
+    finally:
+        torch.set_num_threads(before)
+    return results
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--device", default="cpu", choices=("cpu", "cuda"))
