@@ -2,8 +2,8 @@
 
 Usage::
 
-    python benchmarks/run_all.py [--out benchmarks/results.md] [--rows 60000]
-                                 [--rounds 5] [--full]
+    python benchmarks/run_all.py [--out benchmarks/results.md] [--rows 100000]
+                                 [--rounds 7] [--full]
 
 One command (``make bench``) for SPEC section 6: whole fits on large data
 (``bench_fit.py``), on breast_cancer and digits (``bench_small.py``), ``predict_proba``
@@ -65,13 +65,13 @@ def bars(fit, small, predict, memory, losses):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=os.path.join(os.path.dirname(__file__), "results.md"))
-    parser.add_argument("--rows", type=int, default=60_000, help="large-data rows")
+    parser.add_argument("--rows", type=int, default=100_000, help="large-data rows")
     parser.add_argument("--epochs", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=5, help="large-data rounds")
+    parser.add_argument("--rounds", type=int, default=7, help="large-data rounds")
     parser.add_argument("--full", action="store_true", help="the specification's sizes")
     args = parser.parse_args(argv)
     if args.full:
-        args.rows, args.rounds = 200_000, 7
+        args.rows, args.rounds = 200_000, 9
     small_rounds, predict_rows = (21, 200_000) if args.full else (11, 100_000)
     info = machine()
     start = time.perf_counter()
@@ -89,7 +89,7 @@ def main(argv=None):
     memory = bench_memory.run()
     print("\n".join(bench_memory.table(memory)), flush=True)
     print("losses ...", flush=True)
-    losses = bench_losses.run(rounds=15 if args.full else 10)
+    losses = bench_losses.run(rounds=25 if args.full else 15)
     elapsed = time.perf_counter() - start
     try:
         info["load average at end"] = " ".join(f"{x:.2f}" for x in os.getloadavg())

@@ -348,10 +348,11 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
             x = x.X
         try:  # free unless torch raises: no per-batch cost
             if isinstance(x, torch.Tensor):  # the batch path: on the device, or moved
-                if self.device is not None:
-                    device = torch.device(self.device)
-                    if x.device != device:  # host to accelerator: asynchronous
-                        x = x.to(device, non_blocking=device.type != "cpu")
+                plan = self._fast_plan  # the epoch's (sklweight/_net/fast_path.py)
+                device = plan.device if plan is not None else (
+                    None if self.device is None else torch.device(self.device))
+                if device is not None and x.device != device:  # to an accelerator: async
+                    x = x.to(device, non_blocking=device.type != "cpu")
                 return self.module_(x, **fit_params)
             return super().infer(x, **fit_params)
         except RuntimeError as exc:

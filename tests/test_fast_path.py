@@ -351,3 +351,55 @@ def test_mlp_steps_with_fused_adam_where_torch_has_it(data):
     assert not fast_path.fused_adam_supported("meta")  # no fused kernel: the default Adam
     again = WeightedMLPClassifier(4, max_epochs=2, random_state=0).fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X), again.predict_proba(X))
+
+
+def test_fast_history_reads_and_writes_as_skorch_history():
+    from skorch.history import History
+
+    fast, stock = fast_path.FastHistory(), History()
+    for history in (fast, stock):
+        for epoch in range(3):
+            history.new_epoch()
+            history.record("epoch", epoch + 1)
+            for batch in range(2):
+                history.new_batch()
+                history.record_batch("train_loss", epoch + batch / 10)
+            history.record("train_loss", float(epoch))
+    assert list(fast) == list(stock)
+    for index in [-1, 0, (-1, "train_loss"), (0, "epoch"), (slice(None), "train_loss"),
+                  (-1, "batches", -1, "train_loss"), (-1, "batches", slice(None), "train_loss")]:
+        assert fast[index] == stock[index]
+    for history in (fast, stock):
+        with pytest.raises(KeyError, match="Key 'missing' was not found in history"):
+            history[-1, "missing"]
+        with pytest.raises(IndexError):
+            history[7]
+
+
+def test_a_fitted_net_keeps_a_fast_history(data):
+    X, y, _ = data
+    net = make(random_state=0).fit(X, y)
+    assert isinstance(net.history, fast_path.FastHistory)
+    assert net.history[-1, "epoch"] == 3 and len(net.history[:, "train_loss"]) == 3
+
+
+class Listening(WeightedNeuralNetClassifier):
+    """A subclass that overrides notify (the plan then routes every event through it)."""
+
+    def notify(self, method_name, **kwargs):
+        return super().notify(method_name, **kwargs)
+
+
+def test_fitted_nets_pickle_and_clone_without_training_state(data):
+    import pickle
+
+    from sklearn.base import clone
+
+    X, y, _ = data
+    for net in (make(random_state=0), Listening(**make(random_state=0).get_params())):
+        net.fit(X, y)
+        assert not any(k.startswith("_fast_plan") and v is not None
+                       for k, v in vars(net).items())
+        restored = pickle.loads(pickle.dumps(net))
+        np.testing.assert_array_equal(restored.predict_proba(X), net.predict_proba(X))
+        clone(net).fit(X, y)
