@@ -6,6 +6,8 @@
   ``device`` against this machine.
 * :mod:`.scoring` -- skorch's scoring callbacks see the labels ``predict`` returns.
 * :mod:`.batching` -- weights travel with X and y through the split and the batches.
+* :mod:`.fast_path` -- the per-batch hot path: the lean epoch loop and training step,
+  mixed precision, prediction batches, the per-epoch callbacks' cheap twins.
 * :mod:`.weighting` -- THE weighting rule: ``s * c[y]``, the weight plan, normalisations.
 * :mod:`.criterion`, :mod:`.criterion_params` -- criterion names, classes and instances;
   ``criterion__*`` parameters of the turnkey estimator (:mod:`.mlp_names`: what to write
