@@ -68,6 +68,8 @@ def main(argv=None):
     parser.add_argument("--rows", type=int, default=100_000, help="large-data rows")
     parser.add_argument("--epochs", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=7, help="large-data rounds")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch threads for large data and predict (default: torch's)")
     parser.add_argument("--full", action="store_true", help="the specification's sizes")
     args = parser.parse_args(argv)
     if args.full:
@@ -77,13 +79,14 @@ def main(argv=None):
     start = time.perf_counter()
     print("machine:", info, flush=True)
     print("large-data fits ...", flush=True)
-    fit = bench_fit.run(rows=args.rows, epochs=args.epochs, rounds=args.rounds)
+    fit = bench_fit.run(rows=args.rows, epochs=args.epochs, rounds=args.rounds,
+                        n_threads=args.threads)
     print("\n".join(bench_fit.table(fit)), flush=True)
     print("small-data fits ...", flush=True)
     small = bench_small.run(rounds=small_rounds)
     print("\n".join(bench_small.table(small)), flush=True)
     print("predict_proba ...", flush=True)
-    predict = bench_predict.run(rows=predict_rows)
+    predict = bench_predict.run(rows=predict_rows, n_threads=args.threads)
     print("\n".join(bench_predict.table(predict)), flush=True)
     print("peak memory ...", flush=True)
     memory = bench_memory.run()
@@ -110,7 +113,7 @@ def main(argv=None):
                              for b, m, ok in bars(fit, small, predict, memory, losses)])
     lines += ["", "## Large data: whole fits", "",
               f"{args.rows} x {bench_fit.FEATURES} float32, 4 classes, 64-64-4 MLP, Adam, "
-              f"{args.epochs} epochs per fit, torch's default threads, median of "
+              f"{args.epochs} epochs per fit, torch threads {args.threads or 'default'}, median of "
               f"{args.rounds} rounds" + ("" if args.full else
                                          " (the specification's 200 000 rows reduced to fit "
                                          "the few-minutes budget: "
