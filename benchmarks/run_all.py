@@ -56,7 +56,7 @@ def bars(fit, small, predict, memory, losses):
     for r in predict[1:]:
         rows.append((f"predict_proba >= 0.9 x loop throughput: {r['contender']}",
                      f"{r['throughput_ratio']:.2f}", r["throughput_ratio"] >= 0.9))
-    for r in losses:
+    for r in (r for r in losses if r["bar"] is not None):
         rows.append((f"{r['loss']} <= {r['bar']:.1f} x CE ({r['shape']})",
                      f"{r['ratio_min']:.2f}", r["ratio_min"] <= r["bar"]))
     return rows
@@ -139,7 +139,8 @@ def main(argv=None):
     lines += markdown_table(
         ["logits", "loss", "min ms", "median ms", "x CE (min)", "x CE (median)", "bar"],
         [(r["shape"], r["loss"], f"{r['min_ms']:.2f}", f"{r['median_ms']:.2f}",
-          f"{r['ratio_min']:.2f}", f"{r['ratio_median']:.2f}", f"{r['bar']:.1f}")
+          f"{r['ratio_min']:.2f}", f"{r['ratio_median']:.2f}",
+          "-" if r["bar"] is None else f"{r['bar']:.1f}")
          for r in losses])
     with open(args.out, "w") as out:
         out.write("\n".join(lines) + "\n")

@@ -5,9 +5,9 @@ allocation of a backward graph costs about as much as a fifth of a whole cross-e
 so the losses that would otherwise need several use these closed-form pieces, each on
 top of torch's fused ``log_softmax`` / ``cross_entropy`` kernels:
 
-* :func:`margin_cross_entropy` (LDAM): the cross-entropy of scaled logits, whose scale
-  is applied to the per-sample gradient instead of an :math:`N \\times K` backward pass,
-  and whose target margin is a closed-form per-sample correction;
+* :func:`margin_cross_entropy` (LDAM): the cross-entropy of scaled, target-shifted
+  logits built in one buffer, with a one-buffer closed-form backward and, on CPU, a
+  floor that keeps torch's ``exp`` off its slow denormal path;
 * :func:`smoothed_cross_entropy` (label smoothing): the smoothed negative log-likelihood
   with a single gradient buffer;
 * :func:`soft_counts` (soft F1): weighted soft true positives and predicted mass with
@@ -53,7 +53,7 @@ def _exp_floor(dtype, n_classes):
     return _LOG_PROBA_FLOOR + math.log(n_classes)
 
 
-_SAMPLED_ROWS = 1024
+_SAMPLED_ROWS = 256
 
 
 def _narrow(logits, scale, floor):
@@ -71,115 +71,102 @@ def _narrow(logits, scale, floor):
     return bool(scale * (high - low).max() < -floor)
 
 
-class _ScaledLogits(torch.autograd.Function):
-    """``a = s z`` (or ``s (z - max_c z)`` floored); backward is the identity.
+def _margin_log_proba(logits, target, margin, scale, floored):
+    """``(log_softmax(a), -log_softmax(a)[y])`` of ``a = s (z - m e_y)`` in one fresh
+    N x K buffer (floored as :class:`_MarginCrossEntropy` says, value kept exact)."""
+    column = target.unsqueeze(1)
+    if floored:  # shifted so that every row's maximum is 0
+        adjusted = torch.add(logits.amax(1, keepdim=True) * -scale, logits, alpha=scale)
+    else:
+        adjusted = logits * scale
+    if margin is not None:
+        adjusted.scatter_add_(1, column, margin.to(adjusted.dtype).mul(-scale).unsqueeze(1))
+    if floored:
+        floor = _exp_floor(logits.dtype, logits.shape[1])
+        correction = adjusted.gather(1, column).neg_().add_(floor).clamp_min_(0)
+        adjusted.clamp_min_(floor)
+    if adjusted.device.type == "cpu":  # in place: a fresh buffer costs a pass on CPU
+        log_proba = torch.log_softmax(adjusted, dim=1, out=adjusted)
+    else:
+        log_proba = torch.log_softmax(adjusted, dim=1)
+    loss = log_proba.gather(1, column).neg_()
+    if floored:
+        loss.add_(correction)
+    return log_proba, loss.squeeze(1)
 
-    The factor ``s`` of the true Jacobian is applied to the per-sample upstream gradient
-    by :class:`_ScaleGrad` instead (an N-vector, not an N x K pass), so this piece is
-    only correct inside :func:`scaled_cross_entropy` and is once-differentiable.
 
-    On CPU, softmax terms near or below ``exp(-87)`` (float32's ``tiny``) send torch's
-    ``exp`` to a slow path (many times slower). When the batch's logit range times the
-    scale allows such terms (not for cosine logits in [-1, 1] at LDAM's default scale),
-    entries more than ``70 - log(K)`` below their row maximum are floored there; they
-    weigh less than ``exp(-70)`` in the softmax, and their gradient (as small) passes
-    straight through. The target entry also enters the loss linearly (``-a_y``), so the
-    second output is the per-sample correction ``floor(a_y) - a_y`` that restores the
-    loss exactly (``None`` when nothing is floored).
+class _MarginCrossEntropy(torch.autograd.Function):
+    """Per-sample ``CE(s (z - m_i e_{y_i}), y)`` in a single N x K buffer.
+
+    Forward: the scaled logits are written once (shifted by the row maximum when they
+    are floored), the target margin is subtracted in place, and torch's fused
+    ``log_softmax`` overwrites them (on CPU); the loss is the negative target
+    log-probability. Backward: ``s g_i (p_i - e_{y_i})``, computed in that same buffer,
+    which becomes the gradient (the chain through the scale, the shift and the margin is
+    the identity times ``s``). The logits are saved, not copied: a second backward
+    through a retained graph recomputes the buffer from them.
+
+    On CPU, softmax terms near or below ``exp(-87)`` (float32's ``tiny``) are denormal
+    and send torch's ``log_softmax`` and its backward to a slow path (about twice the
+    time of the whole loss). When the batch's logit range times the scale allows such
+    terms (not for cosine logits in [-1, 1] at LDAM's default scale), entries more than
+    ``70 - log(K)`` below their row maximum are floored; they weigh less than
+    ``exp(-70)`` in the softmax, and their gradient (as small) is kept as computed. The
+    target entry also enters the loss linearly (``-a_y``), so a floored target adds
+    ``floor - a_y`` back and the value stays exact.
     """
 
     @staticmethod
-    def forward(ctx, logits, target, scale, floored):
-        if not floored:  # GPUs have no slow path for exp underflow; narrow logits neither
-            return logits * scale, None
-        floor = _exp_floor(logits.dtype, logits.shape[1])
-        # shifted so that every row's maximum is 0: log_softmax is also faster on that
-        adjusted = torch.add(logits.amax(1, keepdim=True) * -scale, logits, alpha=scale)
-        target_logit = adjusted.gather(1, target.unsqueeze(1)).squeeze(1)
-        correction = target_logit.neg_().add_(floor).clamp_min_(0)
-        adjusted = adjusted.clamp_min_(floor)
-        ctx.mark_non_differentiable(correction)
-        return adjusted, correction
+    def forward(ctx, logits, target, margin, scale, floored):
+        ctx.log_proba, loss = _margin_log_proba(logits, target, margin, scale, floored)
+        ctx.save_for_backward(logits, target, margin)
+        ctx.scale, ctx.floored = scale, floored
+        return loss
 
     @staticmethod
     @once_differentiable
-    def backward(ctx, grad, grad_correction):
-        return grad, None, None, None
-
-
-class _ScaleGrad(torch.autograd.Function):
-    """Identity on the value, gradient multiplied by ``scale``."""
-
-    @staticmethod
-    def forward(ctx, values, scale):
-        ctx.scale = scale
-        return values.clone()
-
-    @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.scale, None
+        logits, target, margin = ctx.saved_tensors
+        log_proba, ctx.log_proba = ctx.log_proba, None  # the buffer becomes the gradient
+        if log_proba is None:  # backward again through a retained graph
+            log_proba, _ = _margin_log_proba(logits, target, margin, ctx.scale, ctx.floored)
+        scaled = (grad * ctx.scale).unsqueeze(1)
+        grad_logits = log_proba.exp_().mul_(scaled)
+        grad_logits.scatter_add_(1, target.unsqueeze(1), -scaled)
+        return grad_logits, None, None, None, None
 
 
-def scaled_cross_entropy(logits, target, scale):
-    """Per-sample ``CE(scale * logits, target)``, exact value and gradient.
-
-    The scale costs one forward pass; its backward is a per-sample multiplication, and on
-    CPU the terms that would meet torch's slow ``exp`` path are floored (see
-    :class:`_ScaledLogits`). Once-differentiable.
-    """
-    if scale == 1:
-        return F.cross_entropy(logits, target, reduction="none")
-    wide = logits.device.type == "cpu" and not _narrow(
-        logits, scale, _exp_floor(logits.dtype, logits.shape[1])
-    )
-    adjusted, correction = _ScaledLogits.apply(logits, target, scale, wide)
-    loss = F.cross_entropy(adjusted, target, reduction="none")
-    if correction is not None:
-        loss = loss + correction
-    return _ScaleGrad.apply(loss, scale)
-
-
-_MAX_EXP = 80.0  # expm1 of at most this stays finite in float32
-
-
-def margin_cross_entropy(logits, target, margin, scale, max_margin):
+def margin_cross_entropy(logits, target, margin, scale):
     """Per-sample ``CE(scale * (logits - margin_i e_{y_i}), target)`` (LDAM).
 
-    Subtracting :math:`m` from the target logit only rescales the row's softmax: with
-    :math:`\\ell` the cross-entropy of ``scale * logits`` and
-    :math:`q = 1 - p_y = -\\mathrm{expm1}(-\\ell)`,
-
-    .. math::
-
-        \\ell_m = \\ell + \\log\\bigl(1 + q\\,(e^{s m} - 1)\\bigr),
-        \\qquad \\frac{\\partial \\ell_m}{\\partial \\ell} = \\frac{1}{1 - q + q e^{-s m}},
-
-    which is exactly the softmax of the margin-shifted logits (no cancellation: every
-    term is non-negative). The margin therefore costs N-vector operations, not a scatter
-    into an N x K copy. Beyond ``scale * max_margin > 80`` (where ``expm1`` could
-    overflow float32) the shifted logits are built explicitly.
+    Exact value and gradient (the far-off softmax terms a CPU floors weigh less than
+    ``exp(-70)``; see :class:`_MarginCrossEntropy`); once-differentiable.
 
     Parameters
     ----------
     logits : Tensor of shape (N, K)
     target : int64 Tensor of shape (N,)
-    margin : Tensor of shape (N,)
-        Non-negative margin of each row's target class (a constant).
+    margin : Tensor of shape (N,) or None
+        Margin of each row's target class (a constant); ``None``: no margin.
     scale : float
         Positive.
-    max_margin : float
-        An upper bound of ``margin`` (decides the formula without reading the tensor).
 
     Returns
     -------
     loss : Tensor of shape (N,)
     """
-    if scale * max_margin > _MAX_EXP:
-        shift = (scale * margin).unsqueeze(1)
-        adjusted = (logits * scale).scatter_add(1, target.unsqueeze(1), -shift)
-        return F.cross_entropy(adjusted, target, reduction="none")
-    ce = scaled_cross_entropy(logits, target, scale)
-    return ce + torch.log1p(-torch.expm1(-ce) * torch.expm1(scale * margin))
+    if scale == 1 and margin is None:
+        return F.cross_entropy(logits, target, reduction="none")
+    wide = logits.device.type == "cpu" and not _narrow(
+        logits.detach(), scale, _exp_floor(logits.dtype, logits.shape[1])
+    )
+    return _MarginCrossEntropy.apply(logits, target, margin, scale, wide)
+
+
+def scaled_cross_entropy(logits, target, scale):
+    """Per-sample ``CE(scale * logits, target)``: :func:`margin_cross_entropy` without a
+    margin."""
+    return margin_cross_entropy(logits, target, None, scale)
 
 
 class _SmoothedNLL(torch.autograd.Function):

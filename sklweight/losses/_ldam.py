@@ -48,14 +48,14 @@ def _margins(counts, max_margin):
 
 @full_precision
 def _ldam_loss(
-    logits, target, sample_weight, *, margins, max_margin, scale, weight, reduction, caller
+    logits, target, sample_weight, *, margins, scale, weight, reduction, caller
 ):
     if margins is None:
         raise missing_class_counts(caller)
     margins = class_vector_like(margins, "class_counts", logits, caller)
     weight = class_vector_like(weight, "weight", logits, caller)
-    # CE(s * (z - m_y e_y)) with the margin as a per-sample correction (no one-hot)
-    loss = margin_cross_entropy(logits, target, margins[target], scale, max_margin)
+    # CE(s * (z - m_y e_y)), the margin subtracted in the scaled-logit buffer (no one-hot)
+    loss = margin_cross_entropy(logits, target, margins.index_select(0, target), scale)
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
@@ -109,7 +109,6 @@ def ldam_loss(
         target,
         sample_weight,
         margins=None if counts is None else _margins(counts, max_margin),
-        max_margin=max_margin,
         scale=scale,
         weight=weight,
         reduction=reduction,
@@ -203,7 +202,6 @@ class LDAMLoss(_WeightedLoss):
             target,
             sample_weight,
             margins=self.margins,
-            max_margin=self.max_margin,
             scale=self.scale,
             weight=self.weight,
             reduction=self.reduction,

@@ -1,6 +1,6 @@
 """The CPU speed paths of sklweight/losses/_autograd.py's scaled cross-entropy: narrow
 logits are only scaled, wide ones are floored, and both equal the autograd reference;
-the range check reads a sample of rows."""
+the range check reads a sample of rows; the one buffer survives a retained graph."""
 
 from __future__ import annotations
 
@@ -47,3 +47,19 @@ def test_range_check_samples_rows_and_judges_each_row():
     # each row narrow, rows far apart: nothing to floor (a global range would say wide)
     shifted = torch.rand(10_000, 4) + torch.arange(10_000.0).unsqueeze(1)
     assert _autograd._narrow(shifted, 30.0, floor)
+
+
+@pytest.mark.parametrize("spread", [0.02, 6.0], ids=["narrow", "wide"])
+def test_backward_twice_through_a_retained_graph_gives_the_same_gradient(spread):
+    # the forward buffer becomes the first gradient; a second backward recomputes it
+    logits, target, _ = make_batch(n=50, k=6, seed=5, scale=spread, dtype=torch.float32)
+    z = logits.clone().requires_grad_(True)
+    margin = torch.rand(50)
+    loss = _autograd.margin_cross_entropy(z, target, margin, 30.0).sum()
+    (first,) = torch.autograd.grad(loss, z, retain_graph=True)
+    (second,) = torch.autograd.grad(loss, z)
+    assert_close(first, second, rtol=0, atol=0)
+    shifted = 30.0 * (logits.double() - F.one_hot(target, 6) * margin.double()[:, None])
+    z64 = shifted.requires_grad_(True)
+    F.cross_entropy(z64, target, reduction="sum").backward()
+    assert_close(first.double(), 30.0 * z64.grad, rtol=1e-4, atol=1e-5)
