@@ -10,27 +10,22 @@ import torch
 from skorch import NeuralNetClassifier
 from skorch.callbacks import EpochScoring, EpochTimer
 from skorch.dataset import ValidSplit
-from skorch.utils import is_dataset, to_device, to_numpy
+from skorch.utils import to_device
 
-from ._net.batching import BatchIterator, TensorDataset, WeightedInput, collate_rows
-from ._net.criterion import is_sklweight_loss, resolve_criterion
+from ._net.batching import BatchIterator, WeightedInput
+from ._net.criterion import resolve_criterion
+from ._net.data_hooks import WeightedDataMixin
 from ._net.device import check_device
 from ._net.fast_path import PRECISIONS, BatchMeanScoring, FastPathMixin, QuietPrintLog
-from ._net.input_validation import FitData, validate_fit_data, validate_predict_data
+from ._net.input_validation import FitData, validate_fit_data
 from ._net.input_width import check_input_width, input_width_error
 from ._net.mixup import mixup_train_step
-from ._net.posthoc import posthoc_nonlinearity
-from ._net.scoring import LabelledSplit, decode_collected_targets
+from ._net.module_output import ModuleOutputMixin
+from ._net.scoring import decode_collected_targets
 from ._net.seeding import SeededFit
 from ._net.training import NonFiniteLossError, TrainingControlMixin
-from ._net.weighting import (
-    WEIGHTING_CONSTRAINTS,
-    batch_objective,
-    check_weighting_names,
-    plan_weights,
-)
+from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
 from .losses._registry import get_loss
-from .sampling import WeightedSampler
 from .utils._docstring import fill_doc
 from .utils._validation import (
     HasMethods,
@@ -46,7 +41,10 @@ __all__ = ["NonFiniteLossError", "WeightedNeuralNetClassifier"]
 
 
 @fill_doc
-class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNetClassifier):
+class WeightedNeuralNetClassifier(
+    TrainingControlMixin, FastPathMixin, WeightedDataMixin, ModuleOutputMixin,
+    NeuralNetClassifier,
+):
     """skorch's ``NeuralNetClassifier`` with class weights, sample weights and samplers.
 
     Bring your own ``torch.nn.Module`` (it outputs logits). ``fit(X, y, sample_weight)``
@@ -245,90 +243,6 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
         self.criterion_ = to_device(self.initialized_instance(criterion, kwargs), self.device)
         return self
 
-    # ------------------------------------------------------------------ data hooks
-    def check_data(self, X, y=None):
-        if not isinstance(X, FitData):
-            super().check_data(X, y)
-        elif X.passthrough:
-            super().check_data(X.X, X.y)  # classes from y, else from the Dataset
-
-    def get_dataset(self, X, y=None):
-        if isinstance(X, FitData):
-            return X.to_dataset(self.device, self._input_dtype())
-        if isinstance(X, TensorDataset) or is_dataset(X):
-            return X
-        X = validate_predict_data(self, X)
-        return FitData(X, None, None).to_dataset(self.device, self._input_dtype())
-
-    def _input_dtype(self):
-        module = getattr(self, "module_", None)
-        if isinstance(module, torch.nn.Module):
-            for param in module.parameters():
-                if param.dtype.is_floating_point:
-                    return param.dtype
-        return None
-
-    def get_split_datasets(self, X, y=None, **fit_params):
-        dataset_train, dataset_valid = super().get_split_datasets(X, y, **fit_params)
-        dataset = self.get_dataset(X, y) if isinstance(X, FitData) else None
-        if not isinstance(dataset, TensorDataset):
-            return dataset_train, dataset_valid
-        train = dataset.materialize( dataset_train)
-        valid = None if dataset_valid is None else dataset.materialize( dataset_valid)
-        plan = plan_weights(
-            to_numpy(train.y), to_numpy(train.sample_weight),
-            None if valid is None else to_numpy(valid.y),
-            None if valid is None else to_numpy(valid.sample_weight),
-            classes=self._labels(), class_weight=self.class_weight,
-            sampler=self.sampler, normalization=self.weight_normalization,
-            caller=self._public_name,
-        )
-        self.class_weight_ = plan.class_weight
-        self.class_counts_ = plan.class_counts
-        if getattr(self.criterion_, "requires_class_counts", False):
-            self.initialize_criterion()  # now with this fit's class counts
-        device = train.device
-        if not plan.train_keep.all():
-            train = train.subset(np.flatnonzero(plan.train_keep))
-        dtype = self._input_dtype() or torch.get_default_dtype()
-        # the weights, in the loss's dtype, are the only O(n) array added to the data;
-        # all-ones weights are dropped (the batch objective is then the plain mean)
-        train.sample_weight = _loss_weights(plan.train_weight, device, dtype)
-        if plan.sampling_weight is not None:
-            train.sampling_weight = torch.as_tensor(plan.sampling_weight, device=device)
-        if valid is not None:
-            valid.sample_weight = _loss_weights(plan.valid_weight, device, dtype)
-        # the callbacks get the splits with their labels; the iterators unwrap them
-        labels = self._labels()
-        return LabelledSplit(train, labels), (
-            None if valid is None else LabelledSplit(valid, labels))
-
-    def get_iterator(self, dataset, training=False):
-        if isinstance(dataset, LabelledSplit):
-            dataset = dataset.data
-        prefix = "iterator_train" if training else "iterator_valid"
-        iterator = self.iterator_train if training else self.iterator_valid
-        kwargs = self.get_params_for(prefix)
-        batch_size = kwargs.pop("batch_size", self.batch_size)
-        kwargs["batch_size"] = len(dataset) if batch_size == -1 else batch_size
-        generator = getattr(self, "_generator", None)
-        if not isinstance(dataset, TensorDataset):
-            # a user's Dataset: torch's DataLoader, row by row (skorch's path)
-            if iterator is BatchIterator:
-                iterator = torch.utils.data.DataLoader
-            if generator is not None and kwargs.get("shuffle"):
-                kwargs.setdefault("generator", generator)
-            return iterator(dataset, **kwargs)
-        if training and dataset.sampling_weight is not None:
-            kwargs.pop("shuffle", None)
-            kwargs["sampler"] = WeightedSampler._from_valid_weights(  # checked by the plan
-                dataset.sampling_weight, generator=generator)
-        elif generator is not None and kwargs.get("shuffle"):
-            kwargs.setdefault("generator", generator)
-        if iterator is not BatchIterator:
-            kwargs.setdefault("collate_fn", collate_rows)
-        return iterator(dataset, **kwargs)
-
     # ------------------------------------------------------------------ steps
     def _set_training(self, training=True):
         # skorch calls this every batch; Module.train() walks every submodule, so only
@@ -360,55 +274,6 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
             if error is None:
                 raise
             raise error from exc
-
-    def get_loss(self, y_pred, y_true, X=None, training=False):
-        """The batch objective: the criterion's per-row losses weighted and reduced once
-        by ``batch_objective`` (sklweight/_net/weighting.py). Finiteness is checked by the
-        epoch loop (sklweight/_net/fast_path.py), not here."""
-        weight = X.sample_weight if isinstance(X, WeightedInput) else None
-        if isinstance(self.criterion_, torch.nn.NLLLoss):
-            y_pred = torch.log(y_pred + torch.finfo(y_pred.dtype).eps)
-        if not isinstance(y_true, torch.Tensor):
-            y_true = torch.as_tensor(y_true, device=y_pred.device)
-        elif y_true.device != y_pred.device:
-            y_true = y_true.to(y_pred.device, non_blocking=True)
-        if training:
-            self._check_output_width(y_pred)
-        mode = getattr(self, "_criterion_mode", "scalar")
-        if mode == "scalar":  # a loss that returns a scalar cannot be weighted per row
-            return self.criterion_(y_pred, y_true)
-        if mode == "sklweight":  # does not decompose: its weighted mean
-            loss = self.criterion_(y_pred, y_true, sample_weight=weight)
-        else:
-            loss = self.criterion_(y_pred, y_true)
-        normalization = self.weight_normalization if training else "global"
-        return batch_objective(loss, weight, normalization)
-
-    def _check_output_width(self, y_pred):
-        labels = self._labels()
-        n_classes = len(labels)
-        if y_pred.ndim == 2 and y_pred.shape[1] != n_classes:
-            raise ValueError(
-                f"{self._public_name}: the module outputs {y_pred.shape[1]} values per "
-                f"row but y has {n_classes} classes {labels.tolist()}; "
-                "the module must "
-                "output one logit per class (set its output width, e.g. "
-                f"module__out_features={n_classes})."
-            )
-
-    def _get_predict_nonlinearity(self):
-        if self.predict_nonlinearity == "auto" and (
-            is_sklweight_loss(self.criterion_)
-            or isinstance(self.criterion_, torch.nn.CrossEntropyLoss)
-        ):
-            self.check_is_fitted()
-            nonlinearity = _softmax
-        else:
-            nonlinearity = super()._get_predict_nonlinearity()
-        return posthoc_nonlinearity(  # sklweight/_net/posthoc.py
-            nonlinearity, self.posthoc_tau, getattr(self, "class_counts_", None),
-            outputs_logits=nonlinearity is _softmax, caller=self._public_name,
-        )
 
     # ------------------------------------------------------------------ public API
     def fit(self, X, y=None, sample_weight=None, **fit_params):
@@ -521,16 +386,3 @@ class WeightedNeuralNetClassifier(TrainingControlMixin, FastPathMixin, NeuralNet
 
     def _seeded(self, fresh):
         return SeededFit(self, fresh)
-
-
-def _loss_weights(weight, device, dtype):
-    """Per-row loss weights as a tensor, or None when they are all one."""
-    if np.all(weight == 1):
-        return None
-    return torch.as_tensor(weight, dtype=dtype, device=device)
-
-
-def _softmax(logits):
-    if logits.dtype in (torch.float16, torch.bfloat16):  # mixed precision: float32 out
-        return torch.softmax(logits, dim=-1, dtype=torch.float32)
-    return torch.softmax(logits, dim=-1)

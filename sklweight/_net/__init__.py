@@ -5,7 +5,10 @@
 * :mod:`.input_width`, :mod:`.device` -- the user's module against X's width, the
   ``device`` against this machine.
 * :mod:`.scoring` -- skorch's scoring callbacks see the labels ``predict`` returns.
-* :mod:`.batching` -- weights travel with X and y through the split and the batches.
+* :mod:`.batching` -- weights travel with X and y through the split and the batches;
+  :mod:`.data_hooks` -- skorch's dataset, split and iterator hooks built on them.
+* :mod:`.module_output` -- the module's outputs: the batch objective (``get_loss``) and
+  the predicted probabilities.
 * :mod:`.fast_path` -- the per-batch hot path: the lean epoch loop and training step,
   mixed precision, prediction batches, the per-epoch callbacks' cheap twins.
 * :mod:`.weighting` -- THE weighting rule: ``s * c[y]``, the weight plan, normalisations.
