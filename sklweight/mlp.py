@@ -10,22 +10,18 @@ import torch
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
-from skorch.callbacks import EarlyStopping, EpochScoring
-from skorch.dataset import ValidSplit
 
 from ._net.criterion_params import CriterionParamsMixin
-from ._net.fast_path import PRECISIONS, fused_adam_supported
+from ._net.fast_path import PRECISIONS
 from ._net.input_validation import validate_fit_data
-from ._net.mlp_module import ACTIVATIONS, MLPModule
+from ._net.mlp_module import ACTIVATIONS, hidden_layer_widths
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
-from ._net.plateau import plateau_monitor
+from ._net.mlp_net import build_net, fitted_attributes
 from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
-from .classifier import WeightedNeuralNetClassifier
 from .utils._docstring import fill_doc
 from .utils._validation import (
     HasMethods,
     Interval,
-    InvalidParameterError,
     StrOptions,
 )
 
@@ -295,7 +291,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self._hidden_layer_sizes()
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
-        net = self._build_net(X, np.unique(y), dtype)
+        net = build_net(self, X.shape[1], np.unique(y), dtype)  # sklweight/_net/mlp_net.py
         net._owner_name = type(self).__name__  # errors raised by the net name this class
         try:
             # the one check of sample_weight in this fit; the net trains on the checked
@@ -328,35 +324,14 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
 
     def _hidden_layer_sizes(self):
         """The validated layer widths as a tuple (an int means one hidden layer)."""
-        sizes = self.hidden_layer_sizes
-        if isinstance(sizes, Integral) and not isinstance(sizes, bool):
-            sizes = (sizes,)
-        if not all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in sizes):
-            raise InvalidParameterError(
-                f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must be a "
-                f"tuple of positive ints. Got {sizes!r} instead."
-            )
-        return tuple(sizes)
+        return hidden_layer_widths(self.hidden_layer_sizes, type(self).__name__)
 
     def _clear_fit(self):
         for name in [k for k in vars(self) if k.endswith("_") and not k.startswith("_")]:
             delattr(self, name)
 
     def _store_fit(self, net):
-        self.net_ = net
-        self.classes_ = np.asarray(net.classes_)
-        self.class_weight_ = net.class_weight_
-        self.class_counts_ = net.class_counts_
-        history = net.history
-        self.n_iter_ = len(history)
-        self.loss_curve_ = list(history[:, "train_loss"])
-        self.validation_scores_ = self._validation_scores(history)
-
-    def _validation_scores(self, history):
-        if not self._split_fraction():
-            return None
-        key = "valid_loss" if self.scoring is None else "valid_score"
-        return list(history[:, key])
+        vars(self).update(fitted_attributes(net, self._split_fraction(), self.scoring))
 
     def _split_fraction(self):
         return self.validation_fraction if self.early_stopping else None
@@ -370,61 +345,6 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         if fraction:
             n_rows = max(1, int(round(n_rows * (1 - fraction))))
         return min(200, n_rows)
-
-    def _build_net(self, X, classes, dtype):
-        fraction = self._split_fraction()
-        if fraction:
-            train_split = ValidSplit(fraction, stratified=True, random_state=self.random_state)
-            callbacks = []
-            monitor = "valid_loss"
-            if self.scoring is not None:
-                callbacks.append(
-                    ("valid_score", EpochScoring(
-                        self.scoring, lower_is_better=False, name="valid_score"))
-                )
-                monitor = "valid_score"
-            stop = EarlyStopping(
-                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol,
-                threshold_mode="abs", lower_is_better=monitor == "valid_loss", load_best=True,
-                sink=_silent,
-            )
-        else:
-            train_split = None
-            monitor, callbacks = plateau_monitor(self)  # sklweight/_net/plateau.py
-            stop = EarlyStopping(
-                monitor=monitor, patience=self.n_iter_no_change, threshold=self.tol,
-                threshold_mode="abs", lower_is_better=True, sink=_silent,
-            )
-        callbacks.append(("early_stopping", stop))
-        return WeightedNeuralNetClassifier(
-            MLPModule,
-            module__n_features=X.shape[1],
-            module__n_classes=len(classes),
-            module__hidden_layer_sizes=self._hidden_layer_sizes(),
-            module__activation=self.activation,
-            module__dropout=self.dropout,
-            module__input_noise=self.input_noise,
-            module__dtype=dtype,
-            criterion=self.criterion,
-            class_weight=self.class_weight,
-            sampler=self.sampler,
-            weight_normalization=self.weight_normalization,
-            optimizer=torch.optim.Adam,
-            optimizer__weight_decay=self.weight_decay,
-            **_fused_adam(self.device),
-            lr=self.lr,
-            max_epochs=self.max_epochs,
-            train_split=train_split,
-            callbacks=callbacks,
-            iterator_train__shuffle=True,
-            device=self.device,
-            random_state=self.random_state,
-            posthoc_tau=self.posthoc_tau,
-            mixup_alpha=self.mixup_alpha,
-            precision=self.precision,
-            verbose=self.verbose,
-            **self._criterion_params(),
-        )
 
     def _validate_X_predict(self, X):
         check_is_fitted(self)
@@ -476,17 +396,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         return self.classes_[proba.argmax(axis=1)]
 
 
-def _fused_adam(device):
-    """Adam's fused kernel where torch has one for the device (sklweight/_net/fast_path.py)."""
-    return {"optimizer__fused": True} if fused_adam_supported(device) else {}
-
-
 def _as_tensor(X, dtype):
     """A CPU tensor view of validated X when possible (a copy for read-only input)."""
     X = np.ascontiguousarray(X)
     tensor = torch.from_numpy(X) if X.flags.writeable else torch.tensor(X)
     return tensor.to(dtype)
-
-
-def _silent(*args, **kwargs):
-    """EarlyStopping's message sink: the per-epoch log (``verbose``) already shows it."""

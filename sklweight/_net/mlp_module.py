@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from numbers import Integral
+
 import torch
 from torch import nn
 
-__all__ = ["ACTIVATIONS", "GaussianNoise", "MLPModule"]
+from ..utils._validation import InvalidParameterError
+
+__all__ = ["ACTIVATIONS", "GaussianNoise", "MLPModule", "hidden_layer_widths"]
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -14,6 +18,18 @@ ACTIVATIONS = {
     "identity": nn.Identity,
     "gelu": nn.GELU,
 }
+
+
+def hidden_layer_widths(sizes, caller):
+    """``hidden_layer_sizes`` as a tuple of positive ints (an int is one hidden layer)."""
+    if isinstance(sizes, Integral) and not isinstance(sizes, bool):
+        sizes = (sizes,)
+    if not all(isinstance(n, Integral) and not isinstance(n, bool) and n >= 1 for n in sizes):
+        raise InvalidParameterError(
+            f"The 'hidden_layer_sizes' parameter of {caller} must be a "
+            f"tuple of positive ints. Got {sizes!r} instead."
+        )
+    return tuple(sizes)
 
 
 class GaussianNoise(nn.Module):

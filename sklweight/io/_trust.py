@@ -79,7 +79,7 @@ _SKLWEIGHT = (
     ("sklweight.class_weight", "ClassWeights"),
     ("sklweight._net.mlp_module", "MLPModule"),
     ("sklweight._net.batching", "BatchIterator"),
-    ("sklweight.mlp", "_silent"),  # the MLP's early-stopping sink
+    ("sklweight._net.mlp_net", "_silent"),  # the MLP's early-stopping sink
     ("sklweight._net.fast_path", "QuietPrintLog"),
     ("sklweight._net.fast_path", "BatchMeanScoring"),
 )

@@ -1,0 +1,139 @@
+"""The inner :class:`~sklweight.WeightedNeuralNetClassifier` of
+:class:`~sklweight.WeightedMLPClassifier`.
+
+``MLPClassifier``'s training rules in skorch terms: Adam (its fused kernel where torch has
+one for the device), a stratified held-out split with early stopping on it
+(``early_stopping=True``) or the stop-on-plateau rule on the training loss
+(:mod:`.plateau`), and the estimator's parameters passed through.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from skorch.callbacks import EarlyStopping, EpochScoring
+from skorch.dataset import ValidSplit
+
+from ..classifier import WeightedNeuralNetClassifier
+from .fast_path import fused_adam_supported
+from .mlp_module import MLPModule
+from .plateau import plateau_monitor
+
+__all__ = ["build_net", "fitted_attributes"]
+
+
+def build_net(estimator, n_features, classes, dtype):
+    """A fresh ``WeightedNeuralNetClassifier`` for one fit of ``estimator``.
+
+    Parameters
+    ----------
+    estimator : WeightedMLPClassifier
+        Its parameters, validated.
+    n_features : int
+        Width of X.
+    classes : ndarray
+        The labels of the fit, sorted.
+    dtype : torch.dtype
+        The module's parameter dtype.
+
+    Returns
+    -------
+    net : WeightedNeuralNetClassifier
+        Not initialised.
+    """
+    fraction = estimator._split_fraction()
+    if fraction:
+        train_split = ValidSplit(
+            fraction, stratified=True, random_state=estimator.random_state)
+        callbacks = []
+        monitor = "valid_loss"
+        if estimator.scoring is not None:
+            callbacks.append(
+                ("valid_score", EpochScoring(
+                    estimator.scoring, lower_is_better=False, name="valid_score"))
+            )
+            monitor = "valid_score"
+        stop = EarlyStopping(
+            monitor=monitor, patience=estimator.n_iter_no_change, threshold=estimator.tol,
+            threshold_mode="abs", lower_is_better=monitor == "valid_loss", load_best=True,
+            sink=_silent,
+        )
+    else:
+        train_split = None
+        monitor, callbacks = plateau_monitor(estimator)  # sklweight/_net/plateau.py
+        stop = EarlyStopping(
+            monitor=monitor, patience=estimator.n_iter_no_change, threshold=estimator.tol,
+            threshold_mode="abs", lower_is_better=True, sink=_silent,
+        )
+    callbacks.append(("early_stopping", stop))
+    return WeightedNeuralNetClassifier(
+        MLPModule,
+        module__n_features=n_features,
+        module__n_classes=len(classes),
+        module__hidden_layer_sizes=estimator._hidden_layer_sizes(),
+        module__activation=estimator.activation,
+        module__dropout=estimator.dropout,
+        module__input_noise=estimator.input_noise,
+        module__dtype=dtype,
+        criterion=estimator.criterion,
+        class_weight=estimator.class_weight,
+        sampler=estimator.sampler,
+        weight_normalization=estimator.weight_normalization,
+        optimizer=torch.optim.Adam,
+        optimizer__weight_decay=estimator.weight_decay,
+        **_fused_adam(estimator.device),
+        lr=estimator.lr,
+        max_epochs=estimator.max_epochs,
+        train_split=train_split,
+        callbacks=callbacks,
+        iterator_train__shuffle=True,
+        device=estimator.device,
+        random_state=estimator.random_state,
+        posthoc_tau=estimator.posthoc_tau,
+        mixup_alpha=estimator.mixup_alpha,
+        precision=estimator.precision,
+        verbose=estimator.verbose,
+        **estimator._criterion_params(),
+    )
+
+
+def fitted_attributes(net, split_fraction, scoring):
+    """The learned attributes ``WeightedMLPClassifier`` takes from its fitted net.
+
+    Parameters
+    ----------
+    net : WeightedNeuralNetClassifier
+        Fitted (or interrupted after a finished epoch).
+    split_fraction : float or None
+        The held-out fraction, None without early stopping.
+    scoring : str, callable or None
+        The estimator's ``scoring`` (None: the validation loss is recorded).
+
+    Returns
+    -------
+    attributes : dict
+        ``net_``, ``classes_``, ``class_weight_``, ``class_counts_``, ``n_iter_``,
+        ``loss_curve_`` and ``validation_scores_``.
+    """
+    history = net.history
+    validation = None
+    if split_fraction:
+        validation = list(history[:, "valid_loss" if scoring is None else "valid_score"])
+    return {
+        "net_": net,
+        "classes_": np.asarray(net.classes_),
+        "class_weight_": net.class_weight_,
+        "class_counts_": net.class_counts_,
+        "n_iter_": len(history),
+        "loss_curve_": list(history[:, "train_loss"]),
+        "validation_scores_": validation,
+    }
+
+
+def _fused_adam(device):
+    """Adam's fused kernel where torch has one for the device (sklweight/_net/fast_path.py)."""
+    return {"optimizer__fused": True} if fused_adam_supported(device) else {}
+
+
+def _silent(*args, **kwargs):
+    """EarlyStopping's message sink: the per-epoch log (``verbose``) already shows it."""
