@@ -16,7 +16,8 @@ from ._net.batching import BatchIterator, WeightedInput
 from ._net.criterion import resolve_criterion
 from ._net.data_hooks import WeightedDataMixin
 from ._net.device import check_device
-from ._net.fast_path import PRECISIONS, BatchMeanScoring, FastPathMixin, QuietPrintLog
+from ._net.fast_path import PRECISIONS, FastPathMixin
+from ._net.history import BatchMeanScoring, QuietPrintLog
 from ._net.input_validation import FitData, validate_fit_data
 from ._net.input_width import check_input_width, input_width_error
 from ._net.mixup import mixup_train_step

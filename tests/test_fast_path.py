@@ -353,36 +353,6 @@ def test_mlp_steps_with_fused_adam_where_torch_has_it(data):
     np.testing.assert_array_equal(clf.predict_proba(X), again.predict_proba(X))
 
 
-def test_fast_history_reads_and_writes_as_skorch_history():
-    from skorch.history import History
-
-    fast, stock = fast_path.FastHistory(), History()
-    for history in (fast, stock):
-        for epoch in range(3):
-            history.new_epoch()
-            history.record("epoch", epoch + 1)
-            for batch in range(2):
-                history.new_batch()
-                history.record_batch("train_loss", epoch + batch / 10)
-            history.record("train_loss", float(epoch))
-    assert list(fast) == list(stock)
-    for index in [-1, 0, (-1, "train_loss"), (0, "epoch"), (slice(None), "train_loss"),
-                  (-1, "batches", -1, "train_loss"), (-1, "batches", slice(None), "train_loss")]:
-        assert fast[index] == stock[index]
-    for history in (fast, stock):
-        with pytest.raises(KeyError, match="Key 'missing' was not found in history"):
-            history[-1, "missing"]
-        with pytest.raises(IndexError):
-            history[7]
-
-
-def test_a_fitted_net_keeps_a_fast_history(data):
-    X, y, _ = data
-    net = make(random_state=0).fit(X, y)
-    assert isinstance(net.history, fast_path.FastHistory)
-    assert net.history[-1, "epoch"] == 3 and len(net.history[:, "train_loss"]) == 3
-
-
 class Listening(WeightedNeuralNetClassifier):
     """A subclass that overrides notify (the plan then routes every event through it)."""
 

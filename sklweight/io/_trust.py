@@ -80,8 +80,8 @@ _SKLWEIGHT = (
     ("sklweight._net.mlp_module", "MLPModule"),
     ("sklweight._net.batching", "BatchIterator"),
     ("sklweight._net.mlp_net", "_silent"),  # the MLP's early-stopping sink
-    ("sklweight._net.fast_path", "QuietPrintLog"),
-    ("sklweight._net.fast_path", "BatchMeanScoring"),
+    ("sklweight._net.history", "QuietPrintLog"),
+    ("sklweight._net.history", "BatchMeanScoring"),
 )
 
 
