@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -24,6 +23,7 @@ from .utils._validation import (
     Interval,
     StrOptions,
 )
+from .utils._warnings import warn_user
 
 __all__ = ["WeightedMLPClassifier"]
 
@@ -314,11 +314,10 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             raise
         self._store_fit(net)
         if self.n_iter_ == self.max_epochs:
-            warnings.warn(
+            warn_user(
                 f"{type(self).__name__}: maximum epochs ({self.max_epochs}) reached and the "
                 "optimization hasn't converged yet.",
                 ConvergenceWarning,
-                stacklevel=2,
             )
         return self
 

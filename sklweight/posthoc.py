@@ -22,6 +22,7 @@ from .utils._validation import (
     StrOptions,
     validate_params,
 )
+from .utils._warnings import warn_user
 
 __all__ = ["TunedPosthocTauClassifierCV"]
 
@@ -315,7 +316,7 @@ def _score_taus(fitted, counts, X, y, taus, scorer, caller):
         scores = np.array([scorer(_Adjusted(fitted, counts, tau, caller), X, y)
                            for tau in taus])
     for category, message in dict.fromkeys((w.category, str(w.message)) for w in caught):
-        warnings.warn(message, category, stacklevel=3)
+        warn_user(message, category)
     return scores
 
 

@@ -33,14 +33,12 @@ within 17 epochs predicting one class (balanced accuracy 1/K: a true failure); a
 from __future__ import annotations
 
 import math
-import os
-import sys
-import warnings
 
 import numpy as np
 import torch
 from sklearn.exceptions import ConvergenceWarning
 
+from ..utils._warnings import warn_user
 from .batching import WeightedInput
 from .input_validation import FitData
 
@@ -109,7 +107,7 @@ def check_divergence(net, X, first_epoch, *, stopped_early=False):
             f"{single}; {loss}. Scale the features (e.g. make_pipeline(StandardScaler(), "
             f"...)), or try another learning rate (lr={net.lr!r}) or criterion."
         )
-    warnings.warn(message, DivergenceWarning, stacklevel=_user_stacklevel())
+    warn_user(message, DivergenceWarning)
     return message
 
 
@@ -171,18 +169,3 @@ def _fit_dataset(net, X):
         return None
     dataset = X.to_dataset(net.device, net._input_dtype())
     return dataset if len(dataset) else None
-
-
-_PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def _user_stacklevel():
-    """The stacklevel that points ``warnings.warn`` at the first frame outside sklweight."""
-    frame = sys._getframe(1)
-    level = 1
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(
-        _PACKAGE_DIR + os.sep
-    ):
-        frame = frame.f_back
-        level += 1
-    return level

@@ -25,7 +25,6 @@ checked arrays as they are.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +36,7 @@ from ..class_weight._checks import check_dict_classes
 from ..class_weight._strategies import STRATEGY_NAMES, check_strategy_name
 from ..class_weight._vector import class_weight_vector
 from ..utils._validation import StrOptions
+from ..utils._warnings import warn_user
 
 __all__ = [
     "NORMALIZATIONS",
@@ -127,13 +127,11 @@ def check_weighting_dicts(params, classes, caller):
 
 def warn_unweighted_sampler(caller, param="sampler"):
     """``sampler="sample_weight"`` without sample weights: the sampling is uniform."""
-    warnings.warn(
+    warn_user(
         f"{caller}: {param}={SAMPLE_WEIGHT_SAMPLER!r} draws rows in proportion to "
         "sample_weight, but no sample_weight was given, so it draws uniformly and nothing "
         f"is weighted. Pass sample_weight, or use {param}=None (or a class-weight "
-        "strategy such as 'balanced').",
-        UserWarning,
-        stacklevel=3,
+        "strategy such as 'balanced')."
     )
 
 
@@ -152,12 +150,10 @@ def warn_untrained_classes(labels, caller, *, reason):
     labels = np.asarray(labels).tolist()
     if not labels:
         return
-    warnings.warn(
+    warn_user(
         f"{caller}: every row of class(es) {labels!r} has weight 0 ({reason}), so the "
         "model never trains on them and can never predict them. Give some of their rows "
-        "a positive weight, or remove the class.",
-        UserWarning,
-        stacklevel=3,
+        "a positive weight, or remove the class."
     )
 
 

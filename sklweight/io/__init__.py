@@ -17,8 +17,7 @@ Pickle and ``joblib.dump`` keep working for files you trust.
 
 from __future__ import annotations
 
-import warnings
-
+from ..utils._warnings import warn_user
 from ._container import FORMAT_VERSION, read_file, write_file
 from ._decode import Decoder
 from ._encode import Encoder
@@ -189,11 +188,11 @@ def _warn_sklearn_version(payload):
 
     saved = payload.get("versions", {}).get("sklearn")
     if saved and saved != sklearn.__version__:
-        warnings.warn(
+        warn_user(
             InconsistentVersionWarning(
                 estimator_name="the scikit-learn steps of the loaded file",
                 current_sklearn_version=sklearn.__version__,
                 original_sklearn_version=saved,
             ),
-            stacklevel=3,
+            InconsistentVersionWarning,
         )

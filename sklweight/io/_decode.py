@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 import torch
 
+from ..utils._warnings import warn_user
 from ._errors import InvalidFileError
 from ._trust import resolve
 
@@ -128,10 +127,10 @@ class Decoder:
         if str(saved).startswith("cuda") and not torch.cuda.is_available():
             from skorch.exceptions import DeviceWarning  # noqa: PLC0415
 
-            warnings.warn(
+            warn_user(
                 f"The file was saved with device={str(saved)!r} but CUDA is not available "
                 "here: loading on device 'cpu' (pass device= to sklweight.load to choose).",
-                DeviceWarning, stacklevel=4,
+                DeviceWarning,
             )
             return "cpu"
         return saved
