@@ -18,10 +18,7 @@ The rules, in the order ``fit`` applies them:
    given label, ``p_{y_i}``; ``"confident_learning"`` gives the flagged rows
    ``flagged_weight`` and the others 1.
 
-cleanlab's ``cleanlab.filter.find_label_issues(filter_by="confident_learning")`` flags
-the same rows from the same probabilities, up to ties (it compares with a 1e-6 tolerance
-and, among several confident classes, takes the row's overall argmax; measured: at most
-one row of 927 differs on noisy digits); this module neither imports nor copies it.
+Rules 2 and 3 are in ``_confident_learning.py``, with how they compare with cleanlab.
 """
 
 from __future__ import annotations
@@ -30,16 +27,15 @@ import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn import get_config
 from sklearn.base import BaseEstimator, MetaEstimatorMixin, clone
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold, check_cv, cross_val_predict
-from sklearn.pipeline import Pipeline, make_pipeline
+from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import column_or_1d, get_tags
 from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, process_routing
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import has_fit_parameter, validate_data
+from sklearn.utils.validation import validate_data
 
 from ..utils._validation import (
     Described,
@@ -50,8 +46,12 @@ from ..utils._validation import (
     format_param_error,
     validate_params,
 )
+from ._confident_learning import _class_thresholds, confident_learning_flags
 
-__all__ = ["LabelQualityWeights", "confident_learning_flags", "sample_weight_params"]
+# _quality_weighted_classifier.py imports the two routing helpers from here
+from ._routing import _routing_enabled, sample_weight_params
+
+__all__ = ["LabelQualityWeights"]
 
 METHODS = ("self_confidence", "confident_learning")
 
@@ -65,72 +65,10 @@ METHODS = ("self_confidence", "confident_learning")
 # C=0.01. Unscaled features make lbfgs take 30 times longer, hence the scaler.
 _DEFAULT_C = 0.1
 
-# A threshold is never below this, so that a class no held-out row gives any probability
-# to does not make every row "confidently" of that class (cleanlab uses a bound of the
-# same size).
-_MIN_THRESHOLD = 1e-6
-
 
 def _default_estimator():
     """Standardised features, then an L2-regularised multinomial logistic regression."""
     return make_pipeline(StandardScaler(), LogisticRegression(C=_DEFAULT_C, max_iter=1000))
-
-
-def _routing_enabled():
-    return bool(get_config().get("enable_metadata_routing", False))
-
-
-def sample_weight_params(estimator, sample_weight):
-    """How ``estimator.fit`` takes per-row weights without metadata routing.
-
-    ``{"sample_weight": w}`` when its ``fit`` has that parameter; for a
-    :class:`~sklearn.pipeline.Pipeline`, ``{"<final step>__sample_weight": w}`` when the
-    final step's ``fit`` has it; ``None`` when neither.
-    """
-    if isinstance(estimator, Pipeline):
-        name, final = estimator.steps[-1]
-        if final is not None and final != "passthrough" and has_fit_parameter(
-            final, "sample_weight"
-        ):
-            return {f"{name}__sample_weight": sample_weight}
-        return None
-    if has_fit_parameter(estimator, "sample_weight"):
-        return {"sample_weight": sample_weight}
-    return None
-
-
-def confident_learning_flags(proba, y_idx, thresholds):
-    """Rows whose confidently predicted class differs from their given label.
-
-    Parameters
-    ----------
-    proba : ndarray of shape (n_samples, n_classes)
-        Out-of-fold predicted probabilities.
-    y_idx : ndarray of int of shape (n_samples,)
-        Given labels, as column indices of ``proba``.
-    thresholds : ndarray of shape (n_classes,)
-        Per-class thresholds ``t_k``.
-
-    Returns
-    -------
-    flagged : ndarray of bool of shape (n_samples,)
-        True where some class reaches its threshold and the most probable such class is
-        not the given label.
-    """
-    confident = proba >= thresholds
-    guess = np.where(confident, proba, -np.inf).argmax(axis=1)
-    return confident.any(axis=1) & (guess != y_idx)
-
-
-def _class_thresholds(proba, y_idx, sample_weight):
-    """Weighted mean self-confidence per class; ``inf`` for a class without weight."""
-    n_classes = proba.shape[1]
-    self_confidence = proba[np.arange(y_idx.shape[0]), y_idx]
-    total = np.bincount(y_idx, weights=sample_weight, minlength=n_classes)
-    summed = np.bincount(y_idx, weights=sample_weight * self_confidence, minlength=n_classes)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        thresholds = np.where(total > 0, summed / np.where(total > 0, total, 1), np.inf)
-    return np.maximum(thresholds, _MIN_THRESHOLD)
 
 
 class LabelQualityWeights(MetaEstimatorMixin, BaseEstimator):
