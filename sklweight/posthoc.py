@@ -9,6 +9,12 @@ from sklearn.base import BaseEstimator, ClassifierMixin, MetaEstimatorMixin, clo
 from sklearn.metrics import check_scoring
 from sklearn.model_selection import StratifiedShuffleSplit, check_cv
 from sklearn.utils import _safe_indexing, get_tags
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d, indexable
@@ -162,6 +168,9 @@ class TunedPosthocTauClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         **fit_params : dict
             Passed to ``estimator.fit``; arrays of length ``n_samples`` (such as
             ``sample_weight`` or ``<step>__sample_weight``) are sliced with each split.
+            With metadata routing enabled (``sklearn.set_config(
+            enable_metadata_routing=True)``) they go where they are requested instead:
+            to ``estimator.fit`` and to the splitter's ``split`` (``groups``).
 
         Returns
         -------
@@ -177,7 +186,14 @@ class TunedPosthocTauClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
         X, y = indexable(X, column_or_1d(y, warn=True))
         check_classification_targets(y)
         scorer = check_scoring(self.estimator, scoring=self.scoring)
-        if isinstance(self.cv, str) and self.cv == "prefit":
+        if _routing_enabled():
+            routed = process_routing(self, "fit", **fit_params)
+            fit_params = routed.estimator.fit
+            splitter = routed.get("splitter")  # absent with cv="prefit"
+            split_params = {} if splitter is None else splitter.split
+        else:
+            split_params = {}
+        if self._prefit():
             if self.refit:
                 raise ValueError(f"{name}: with cv='prefit', refit must be False.")
             check_is_fitted(self.estimator, "classes_")
@@ -185,7 +201,7 @@ class TunedPosthocTauClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             counts = _prior(self.estimator_, None, None, caller=name, prefit=True)
             scores = [_score_taus(self.estimator_, counts, X, y, taus, scorer, name)]
         else:
-            splits = list(self._cv(y).split(X, y))
+            splits = list(self._cv(y).split(X, y, **split_params))
             if not self.refit and len(splits) > 1:
                 raise ValueError(
                     f"{name}: refit=False needs a single split (cv a float in (0, 1)); "
@@ -222,12 +238,34 @@ class TunedPosthocTauClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             )
         return taus
 
-    def _cv(self, y):
+    def _prefit(self):
+        return isinstance(self.cv, str) and self.cv == "prefit"
+
+    def _cv(self, y=None):
         if isinstance(self.cv, Real) and not isinstance(self.cv, Integral | bool):
             return StratifiedShuffleSplit(
                 n_splits=1, test_size=self.cv, random_state=self.random_state
             )
         return check_cv(self.cv, y, classifier=True)
+
+    def get_metadata_routing(self):
+        """How ``fit`` routes metadata: to ``estimator.fit`` and to the splitter.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The routing information (see scikit-learn's metadata routing guide).
+        """
+        router = MetadataRouter(owner=type(self).__name__).add(
+            estimator=self.estimator,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
+        if not self._prefit():
+            router.add(
+                splitter=self._cv(),
+                method_mapping=MethodMapping().add(caller="fit", callee="split"),
+            )
+        return router
 
     @property
     def n_features_in_(self):

@@ -5,12 +5,13 @@ import warnings
 
 import numpy as np
 import pytest
+import sklearn
 import torch
 from sklearn.base import clone
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import NotFittedError, UnsetMetadataPassedError
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import balanced_accuracy_score
-from sklearn.model_selection import GridSearchCV, StratifiedShuffleSplit
+from sklearn.model_selection import GridSearchCV, GroupKFold, StratifiedShuffleSplit
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
@@ -191,6 +192,48 @@ def test_folds_then_refit_on_all_rows_with_routed_sample_weight(data):
                                [weight[y == c].sum() for c in range(3)])
     assert tuned.n_features_in_ == 8
     np.testing.assert_allclose(tuned.predict_proba(X).sum(axis=1), 1.0, rtol=1e-6)
+
+
+class _RecordingLR(LogisticRegression):
+    """LogisticRegression that keeps the sample weights its fit received."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.seen_weight_ = sample_weight
+        return super().fit(X, y, sample_weight=sample_weight)
+
+
+def test_metadata_routing_sends_requested_weights_to_each_split_fit(data):
+    X, y = data
+    weight = np.linspace(0.5, 1.5, len(y))
+    with sklearn.config_context(enable_metadata_routing=True):
+        estimator = _RecordingLR().set_fit_request(sample_weight=True)
+        tuned = TunedPosthocTauClassifierCV(estimator, taus=[0.0, 1.0], cv=0.3,
+                                            refit=False, random_state=0)
+        tuned.fit(X, y, sample_weight=weight)
+    (train, _), = StratifiedShuffleSplit(1, test_size=0.3, random_state=0).split(X, y)
+    np.testing.assert_array_equal(tuned.estimator_.seen_weight_, weight[train])
+    np.testing.assert_allclose(tuned.class_counts_,
+                               [weight[train][y[train] == c].sum() for c in range(3)])
+
+
+def test_metadata_routing_sends_groups_to_the_splitter(data):
+    X, y = data
+    groups = np.arange(len(y)) % 6
+    tuned = TunedPosthocTauClassifierCV(LogisticRegression(), taus=[0.0, 1.0],
+                                        cv=GroupKFold(3))
+    with sklearn.config_context(enable_metadata_routing=True):
+        tuned.fit(X, y, groups=groups)
+        with pytest.raises(ValueError, match="groups"):  # GroupKFold needs them
+            clone(tuned).fit(X, y)
+    assert tuned.best_tau_ in (0.0, 1.0)
+
+
+def test_metadata_routing_refuses_unrequested_weights(data):
+    X, y = data
+    tuned = TunedPosthocTauClassifierCV(LogisticRegression(), taus=[0.0, 1.0], cv=2)
+    with sklearn.config_context(enable_metadata_routing=True):
+        with pytest.raises(UnsetMetadataPassedError, match="sample_weight"):
+            tuned.fit(X, y, sample_weight=np.ones(len(y)))
 
 
 def test_estimator_without_class_counts_uses_the_weighted_frequencies_of_y(data):
