@@ -17,7 +17,8 @@ from ..utils._validation import (
     format_param_error,
     validate_params,
 )
-from ._label_quality_weights import LabelQualityWeights, _routing_enabled, sample_weight_params
+from ._label_quality_weights import LabelQualityWeights
+from ._routing import _routing_enabled, sample_weight_params
 
 __all__ = ["QualityWeightedClassifier"]
 

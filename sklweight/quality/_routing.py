@@ -4,16 +4,11 @@ it is enabled, else as the ``sample_weight`` parameter its ``fit`` (or final ste
 
 from __future__ import annotations
 
-from sklearn import get_config
 from sklearn.pipeline import Pipeline
+from sklearn.utils.metadata_routing import _routing_enabled  # scikit-learn's own check
 from sklearn.utils.validation import has_fit_parameter
 
-__all__ = ["sample_weight_params"]
-
-
-def _routing_enabled():
-    """Whether scikit-learn's metadata routing is enabled (``set_config``)."""
-    return bool(get_config().get("enable_metadata_routing", False))
+__all__ = ["_routing_enabled", "sample_weight_params"]
 
 
 def sample_weight_params(estimator, sample_weight):
