@@ -223,9 +223,9 @@ class _WeightedLoss(nn.Module):
     """Base of the sklweight losses: validated hyper-parameters, ``weight`` buffer.
 
     Subclasses declare ``_parameter_constraints`` (including :data:`BASE_CONSTRAINTS`),
-    list their hyper-parameters in ``_hyper_parameters`` (shown by ``repr``) and
-    implement ``_compute(logits, target, sample_weight)`` by calling the private function
-    shared with their functional twin.
+    list their hyper-parameters in ``_hyper_parameters`` (shown by ``repr``) and name in
+    ``_function`` the private function shared with their functional twin, which
+    ``forward`` calls on checked inputs.
     """
 
     requires_class_counts = False
@@ -234,6 +234,11 @@ class _WeightedLoss(nn.Module):
     decomposes = True
     _parameter_constraints: dict = BASE_CONSTRAINTS
     _hyper_parameters: tuple = ()
+    # the private function shared with the functional twin (``staticmethod(_<name>)``)
+    # and the attributes passed to it by name (None: ``_hyper_parameters``); weight,
+    # reduction and the caller's name are always passed
+    _function = None
+    _function_params: tuple | None = None
 
     def __init__(self, *, weight=None, reduction="mean", **hyper_parameters):
         super().__init__()
@@ -263,8 +268,13 @@ class _WeightedLoss(nn.Module):
         check_loss_inputs(logits, target, sample_weight, caller=type(self).__name__)
         return self._compute(logits, target, sample_weight)
 
-    def _compute(self, logits, target, sample_weight):  # pragma: no cover - abstract
-        raise NotImplementedError
+    def _compute(self, logits, target, sample_weight):
+        names = self._hyper_parameters if self._function_params is None else (
+            self._function_params)
+        return self._function(
+            logits, target, sample_weight, weight=self.weight, reduction=self.reduction,
+            caller=type(self).__name__, **{name: getattr(self, name) for name in names},
+        )
 
     def extra_repr(self):
         parts = [f"{name}={getattr(self, name)!r}" for name in self._hyper_parameters]

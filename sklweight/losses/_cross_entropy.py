@@ -108,16 +108,7 @@ class WeightedCrossEntropyLoss(_WeightedLoss):
     """
 
     _parameter_constraints = _CONSTRAINTS
+    _function = staticmethod(_weighted_cross_entropy)
 
     def __init__(self, *, weight=None, reduction="mean"):
         super().__init__(weight=weight, reduction=reduction)
-
-    def _compute(self, logits, target, sample_weight):
-        return _weighted_cross_entropy(
-            logits,
-            target,
-            sample_weight,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )

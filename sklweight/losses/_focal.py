@@ -159,6 +159,7 @@ class FocalLoss(_WeightedLoss):
 
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("gamma", "alpha")
+    _function = staticmethod(_focal_loss)
 
     def __init__(self, *, gamma=2.0, alpha=None, weight=None, reduction="mean"):
         super().__init__(weight=weight, reduction=reduction, gamma=gamma, alpha=alpha)
@@ -167,15 +168,3 @@ class FocalLoss(_WeightedLoss):
             self.alpha = alpha
         else:  # a per-class vector travels with the module, like ``weight``
             self.register_buffer("alpha", as_class_vector(alpha, "alpha", type(self).__name__))
-
-    def _compute(self, logits, target, sample_weight):
-        return _focal_loss(
-            logits,
-            target,
-            sample_weight,
-            gamma=self.gamma,
-            alpha=self.alpha,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )

@@ -134,18 +134,8 @@ class GeneralizedCrossEntropyLoss(_WeightedLoss):
 
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("q",)
+    _function = staticmethod(_generalized_cross_entropy)
 
     def __init__(self, *, q=0.7, weight=None, reduction="mean"):
         super().__init__(weight=weight, reduction=reduction, q=q)
         self.q = q
-
-    def _compute(self, logits, target, sample_weight):
-        return _generalized_cross_entropy(
-            logits,
-            target,
-            sample_weight,
-            q=self.q,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )

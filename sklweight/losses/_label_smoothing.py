@@ -147,18 +147,8 @@ class LabelSmoothingLoss(_WeightedLoss):
 
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("smoothing",)
+    _function = staticmethod(_label_smoothing_loss)
 
     def __init__(self, *, smoothing=0.1, weight=None, reduction="mean"):
         super().__init__(weight=weight, reduction=reduction, smoothing=smoothing)
         self.smoothing = smoothing
-
-    def _compute(self, logits, target, sample_weight):
-        return _label_smoothing_loss(
-            logits,
-            target,
-            sample_weight,
-            smoothing=self.smoothing,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )

@@ -173,6 +173,8 @@ class LDAMLoss(_WeightedLoss):
     requires_class_counts = True
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("class_counts", "max_margin", "scale")
+    _function = staticmethod(_ldam_loss)
+    _function_params = ("margins", "scale")
 
     def __init__(
         self, *, class_counts=None, max_margin=0.5, scale=30.0, weight=None, reduction="mean"
@@ -194,16 +196,4 @@ class LDAMLoss(_WeightedLoss):
         margins = None if counts is None else _margins(counts, max_margin)
         self.register_buffer(
             "margins", None if margins is None else margins.to(torch.get_default_dtype())
-        )
-
-    def _compute(self, logits, target, sample_weight):
-        return _ldam_loss(
-            logits,
-            target,
-            sample_weight,
-            margins=self.margins,
-            scale=self.scale,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
         )

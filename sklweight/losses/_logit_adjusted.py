@@ -162,6 +162,8 @@ class LogitAdjustedLoss(_WeightedLoss):
     requires_class_counts = True
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("class_counts", "tau")
+    _function = staticmethod(_logit_adjusted_loss)
+    _function_params = ("tau", "log_prior")
 
     def __init__(self, *, class_counts=None, tau=1.0, weight=None, reduction="mean"):
         super().__init__(weight=weight, reduction=reduction, class_counts=class_counts, tau=tau)
@@ -173,15 +175,3 @@ class LogitAdjustedLoss(_WeightedLoss):
         counts = check_class_counts(given, type(self).__name__)
         log_prior = None if counts is None else _log_prior(counts).to(torch.get_default_dtype())
         self.register_buffer("log_prior", log_prior)
-
-    def _compute(self, logits, target, sample_weight):
-        return _logit_adjusted_loss(
-            logits,
-            target,
-            sample_weight,
-            tau=self.tau,
-            log_prior=self.log_prior,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )

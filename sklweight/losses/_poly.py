@@ -127,18 +127,8 @@ class PolyLoss(_WeightedLoss):
 
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("epsilon",)
+    _function = staticmethod(_poly_loss)
 
     def __init__(self, *, epsilon=1.0, weight=None, reduction="mean"):
         super().__init__(weight=weight, reduction=reduction, epsilon=epsilon)
         self.epsilon = epsilon
-
-    def _compute(self, logits, target, sample_weight):
-        return _poly_loss(
-            logits,
-            target,
-            sample_weight,
-            epsilon=self.epsilon,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )

@@ -193,19 +193,9 @@ class SoftF1Loss(_WeightedLoss):
     decomposes = False  # computed from counts over the whole batch
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("average",)
+    _function = staticmethod(_soft_f1_loss)
 
     def __init__(self, *, average="macro", weight=None, reduction="mean"):
         _refuse_none(reduction, type(self).__name__)
         super().__init__(weight=weight, reduction=reduction, average=average)
         self.average = average
-
-    def _compute(self, logits, target, sample_weight):
-        return _soft_f1_loss(
-            logits,
-            target,
-            sample_weight,
-            average=self.average,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )

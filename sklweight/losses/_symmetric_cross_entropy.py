@@ -162,6 +162,7 @@ class SymmetricCrossEntropyLoss(_WeightedLoss):
 
     _parameter_constraints = _CONSTRAINTS
     _hyper_parameters = ("alpha", "beta", "log_zero")
+    _function = staticmethod(_symmetric_cross_entropy)
 
     def __init__(self, *, alpha=0.1, beta=1.0, log_zero=-4.0, weight=None, reduction="mean"):
         super().__init__(
@@ -170,16 +171,3 @@ class SymmetricCrossEntropyLoss(_WeightedLoss):
         self.alpha = alpha
         self.beta = beta
         self.log_zero = log_zero
-
-    def _compute(self, logits, target, sample_weight):
-        return _symmetric_cross_entropy(
-            logits,
-            target,
-            sample_weight,
-            alpha=self.alpha,
-            beta=self.beta,
-            log_zero=self.log_zero,
-            weight=self.weight,
-            reduction=self.reduction,
-            caller=type(self).__name__,
-        )
