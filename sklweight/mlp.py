@@ -15,7 +15,7 @@ from ._net.fast_path import PRECISIONS
 from ._net.input_validation import validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, hidden_layer_widths
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
-from ._net.mlp_net import build_net, fitted_attributes
+from ._net.mlp_net import build_net, check_validation_split, fitted_attributes
 from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
 from .utils._docstring import fill_doc
 from .utils._validation import (
@@ -298,6 +298,9 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             # data (inside the try: a bad y or sample_weight must not leave the
             # n_features_in_ that validate_data set, nor an earlier fit's net_)
             data = validate_fit_data(net, _as_tensor(X, dtype), y, sample_weight, reset=True)
+            if self.early_stopping:
+                check_validation_split(data.y, net.classes_inferred_, self.validation_fraction,
+                                       type(self).__name__)
             net.set_params(batch_size=self._batch_size(len(data)))
             net.fit(data)
         except KeyboardInterrupt:

@@ -194,3 +194,21 @@ def test_unknown_device_names_the_parameter(small_iris, make):
 def test_device_none_leaves_tensors_where_they_are(small_iris):
     X, y = small_iris  # skorch's device=None: no move, and no device check
     assert net(device=None).fit(X, y).predict(X).shape == y.shape
+
+
+def test_early_stopping_split_that_cannot_be_stratified_names_the_fix():
+    from sklweight import WeightedMLPClassifier
+
+    rng = np.random.RandomState(0)
+    X = rng.randn(100, 4).astype(np.float32)
+    y = np.r_[np.zeros(60), np.ones(39), [2]].astype(int)
+    clf = WeightedMLPClassifier(8, max_epochs=2, early_stopping=True)
+    with pytest.raises(ValueError, match=r"class\(es\) \[2\] have 1\. Set early_stopping=False"):
+        clf.fit(X, y)
+    assert not hasattr(clf, "n_features_in_")  # nothing of the failed fit is kept
+    y2 = np.r_[np.zeros(60), np.ones(38), [2, 2]].astype(int)
+    zero_one = np.r_[np.ones(99), 0.0]  # a zero-weight row does not count
+    with pytest.raises(ValueError, match=r"class\(es\) \[2\] have 1"):
+        clf.fit(X, y2, sample_weight=zero_one)
+    with pytest.raises(ValueError, match=r"validation_fraction=0.02 of the 100 rows \(2\)"):
+        clf.set_params(validation_fraction=0.02).fit(X, y2)

@@ -9,6 +9,8 @@ one for the device), a stratified held-out split with early stopping on it
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import torch
 from skorch.callbacks import EarlyStopping, EpochScoring
@@ -19,7 +21,7 @@ from .fast_path import fused_adam_supported
 from .mlp_module import MLPModule
 from .plateau import plateau_monitor
 
-__all__ = ["build_net", "fitted_attributes"]
+__all__ = ["build_net", "check_validation_split", "fitted_attributes"]
 
 
 def build_net(estimator, n_features, classes, dtype):
@@ -95,6 +97,46 @@ def build_net(estimator, n_features, classes, dtype):
         verbose=estimator.verbose,
         **estimator._criterion_params(),
     )
+
+
+def check_validation_split(y, classes, fraction, caller):
+    """Refuse, with the fix, an ``early_stopping`` split that cannot be stratified.
+
+    The held-out split (``ValidSplit``, stratified, as ``MLPClassifier``'s) needs every
+    class twice and at least one row of each class on both sides; scikit-learn's own
+    message names neither parameter.
+
+    Parameters
+    ----------
+    y : ndarray of int
+        Encoded labels of the rows trained on (positive weight).
+    classes : ndarray
+        The labels, in the order of the encoding.
+    fraction : float
+        ``validation_fraction``.
+    caller : str
+        The estimator's name.
+    """
+    counts = np.bincount(y, minlength=len(classes))
+    single = classes[counts == 1]
+    if len(single):
+        raise ValueError(
+            f"{caller}: early_stopping=True holds out a stratified "
+            f"validation_fraction={fraction} of the rows, which needs at least 2 rows of "
+            f"each class, but class(es) {single.tolist()} have 1. Set "
+            "early_stopping=False (the fit then stops when the training loss plateaus), "
+            "or add rows of these classes."
+        )
+    present = int(np.count_nonzero(counts))
+    n_valid = math.ceil(fraction * len(y))
+    if n_valid < present or len(y) - n_valid < present:
+        raise ValueError(
+            f"{caller}: early_stopping=True holds out validation_fraction={fraction} of "
+            f"the {len(y)} rows ({n_valid}), but a stratified split needs at least one row "
+            f"of each of the {present} classes on both sides. Choose validation_fraction "
+            f"between {present / len(y):.3g} and {1 - present / len(y):.3g}, or set "
+            "early_stopping=False."
+        )
 
 
 def fitted_attributes(net, split_fraction, scoring):
