@@ -298,8 +298,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
             # data (inside the try: a bad y or sample_weight must not leave the
             # n_features_in_ that validate_data set, nor an earlier fit's net_)
             data = validate_fit_data(net, _as_tensor(X, dtype), y, sample_weight, reset=True)
-            if self.early_stopping:
-                check_validation_split(data.y, net.classes_inferred_, self.validation_fraction,
+            if self._split_fraction():  # early_stopping with a held-out fraction
+                check_validation_split(data.y, net.classes_inferred_, self._split_fraction(),
                                        type(self).__name__)
             net.set_params(batch_size=self._batch_size(len(data)))
             net.fit(data)
