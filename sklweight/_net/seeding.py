@@ -38,12 +38,21 @@ class SeededFit:
         if seed is None:
             self.net._generator = None
             return self
-        devices = [torch.cuda.current_device()] if str(self.net.device).startswith("cuda") else []
+        device = str(self.net.device)
+        devices = [torch.cuda.current_device()] if device.startswith("cuda") else []
         _GLOBAL_RNG_LOCK.acquire()
         self._fork = torch.random.fork_rng(devices=devices)
         self._fork.__enter__()
         seed = int(check_random_state(seed).randint(2**31 - 1))
-        torch.manual_seed(seed)
+        # the generators the fork restores: the CPU one, and the fit's CUDA device.
+        # torch.manual_seed would also queue a seed for every accelerator not yet
+        # initialised (CUDA, XPU, MTIA), which the fork does not restore, and it records
+        # a stack trace for each (a few percent of a small fit).
+        torch.default_generator.manual_seed(seed)
+        if devices:
+            torch.cuda.manual_seed(seed)
+        elif device not in ("cpu", "None"):
+            torch.manual_seed(seed)  # another accelerator: seed every device, as before
         self.net._generator = torch.Generator().manual_seed(seed + 1)
         return self
 
