@@ -52,8 +52,8 @@ class WeightedDataMixin:
         dataset = self.get_dataset(X, y) if isinstance(X, FitData) else None
         if not isinstance(dataset, TensorDataset):
             return dataset_train, dataset_valid
-        train = dataset.materialize( dataset_train)
-        valid = None if dataset_valid is None else dataset.materialize( dataset_valid)
+        train = dataset.materialize(dataset_train)
+        valid = None if dataset_valid is None else dataset.materialize(dataset_valid)
         plan = plan_weights(
             to_numpy(train.y), to_numpy(train.sample_weight),
             None if valid is None else to_numpy(valid.y),
