@@ -1,6 +1,6 @@
 """The weighted sampler: mini-batch rows drawn with replacement, proportional to weights.
 
-:func:`draw_weighted_indices` draws all indices of an epoch at once by inverse-CDF
+``_draw_weighted_indices`` draws all indices of an epoch at once by inverse-CDF
 sampling (a float64 cumulative sum and ``torch.searchsorted`` of uniform draws), on the
 weights' device. Unlike ``torch.multinomial`` (and so ``WeightedRandomSampler``) it has
 no limit of 2**24 categories, and a row of zero weight is never drawn.
@@ -15,8 +15,9 @@ import torch
 from sklearn.utils import check_random_state
 from torch.utils.data import Sampler
 
-from ._net.weighting import SAMPLE_WEIGHT_SAMPLER, SAMPLER_NAMES, warn_unweighted_sampler
+from ._net.weighting import SAMPLE_WEIGHT_SAMPLER, warn_unweighted_sampler
 from .class_weight._checks import check_labels
+from .class_weight._counts import weighted_class_counts
 from .class_weight._strategies import check_strategy_name
 from .class_weight._vector import class_weight_vector
 from .utils._docstring import fill_doc
@@ -29,14 +30,9 @@ from .utils._validation import (
 )
 
 __all__ = [
-    "SAMPLER_NAMES",
     "WeightedSampler",
-    "draw_weighted_indices",
     "make_sampler",
 ]
-
-# SAMPLER_NAMES (re-exported here): every name make_sampler and the classifiers'
-# ``sampler`` accept, the class-weight strategies and ``"sample_weight"``
 
 
 def _check_weights(weights, *, caller):
@@ -102,7 +98,7 @@ def _draw(cdf, last, num_samples, generator):
     return torch.minimum(torch.searchsorted(cdf, uniform, right=True), last)
 
 
-def draw_weighted_indices(weights, num_samples, *, generator=None):
+def _draw_weighted_indices(weights, num_samples, *, generator=None):
     """Draw row indices with replacement, with probabilities proportional to ``weights``.
 
     Parameters
@@ -124,13 +120,13 @@ def draw_weighted_indices(weights, num_samples, *, generator=None):
     Examples
     --------
     >>> import torch
-    >>> from sklweight.sampling import draw_weighted_indices
+    >>> from sklweight.sampling import _draw_weighted_indices
     >>> g = torch.Generator().manual_seed(0)
-    >>> idx = draw_weighted_indices(torch.tensor([0.0, 1.0, 3.0]), 1000, generator=g)
+    >>> idx = _draw_weighted_indices(torch.tensor([0.0, 1.0, 3.0]), 1000, generator=g)
     >>> idx.shape, bool((idx == 0).any())
     (torch.Size([1000]), False)
     """
-    caller = "draw_weighted_indices"
+    caller = "_draw_weighted_indices"
     validate_params(
         {"num_samples": [Interval(Integral, 0, None, closed="left")]},
         {"num_samples": num_samples},
@@ -146,7 +142,7 @@ class WeightedSampler(Sampler[int]):
 
     A :class:`torch.utils.data.Sampler` for a ``DataLoader`` (like
     ``WeightedRandomSampler(weights, num_samples, replacement=True)``), drawing each
-    epoch's indices in one vectorised call of :func:`draw_weighted_indices`. The
+    epoch's indices in one vectorised call of ``_draw_weighted_indices``. The
     cumulative weights are computed once, here.
 
     Parameters
@@ -302,9 +298,10 @@ def make_sampler(
         probabilities = check_sample_weight(sample_weight, y.shape[0], caller=caller)
     else:
         sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
-        counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
+        counts = weighted_class_counts(y_idx, classes.shape[0], sample_weight)
         class_weight = class_weight_vector(
-            strategy, classes, counts, caller=caller, param="strategy"
+            strategy, classes, counts, n_rows=np.count_nonzero(sample_weight), caller=caller,
+            param="strategy",
         )
         probabilities = class_weight[y_idx]
         probabilities[sample_weight == 0] = 0.0

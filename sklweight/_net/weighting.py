@@ -172,12 +172,12 @@ class WeightPlan:
     valid_weight: np.ndarray | None  # (n_valid,) loss weights, normalised globally
 
 
-def _fit_class_weights(spec, classes, counts, *, caller, param):
+def _fit_class_weights(spec, classes, counts, *, n_rows, caller, param):
     # computed on this fit's training rows (SPEC 3.1): a ClassWeights is refitted, as a
     # clone (the user's object is never fitted; a fitted one is not used as is)
     if isinstance(spec, ClassWeights):
         spec = clone(spec)
-    return class_weight_vector(spec, classes, counts, caller=caller, param=param)
+    return class_weight_vector(spec, classes, counts, n_rows=n_rows, caller=caller, param=param)
 
 
 def plan_weights(
@@ -218,7 +218,7 @@ def plan_weights(
     c = None
     if class_weight is not None:
         c = _fit_class_weights(class_weight, classes, counts, caller=caller,
-                               param="class_weight")
+                               param="class_weight", n_rows=np.count_nonzero(s_train))
 
     sampling = None
     loss_s = s_train
@@ -227,7 +227,8 @@ def plan_weights(
         loss_s = np.ones_like(s_train)
     elif sampler is not None:
         sampling = _fit_class_weights(
-            sampler, classes, counts, caller=caller, param="sampler"
+            sampler, classes, counts, caller=caller, param="sampler",
+            n_rows=np.count_nonzero(s_train),
         )[y_train]
 
     train = loss_s if c is None else loss_s * c[y_train]

@@ -9,22 +9,41 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._docstring import fill_doc
 from ..utils._validation import (
+    Described,
     StrOptions,
     check_sample_weight,
     format_param_error,
     public_module,
     validate_params,
 )
-from ._checks import check_labels
+from ._checks import check_labels, labels_repr
+from ._counts import weighted_class_counts
 from ._strategies import (
     STRATEGY_NAMES,
     STRATEGY_PARAMETER_CONSTRAINTS,
     check_strategy_name,
     strategy_params,
 )
-from ._vector import class_weight_vector
+from ._vector import class_weight_vector, is_fitted
 
 __all__ = ["ClassWeights"]
+
+
+def _lookup_fitted_weights(class_weights, classes, *, caller, param):
+    """The weights of a fitted ClassWeights, looked up by label for ``classes``."""
+    index = {label: i for i, label in enumerate(class_weights.classes_.tolist())}
+    unseen = [label for label in classes.tolist() if label not in index]
+    if unseen:
+        raise ValueError(
+            format_param_error(
+                param, caller,
+                f"a ClassWeights fitted on every class, {labels_repr(classes)}",
+                Described(f"one fitted on {labels_repr(class_weights.classes_)}"),
+                f"It never saw the unseen label(s) {unseen!r}; fit it on these labels, "
+                "or pass it unfitted to compute the weights from y.",
+            )
+        )
+    return class_weights.class_weight_[[index[label] for label in classes.tolist()]]
 
 
 @public_module("sklweight")  # messages and pickles name sklweight.ClassWeights
@@ -119,12 +138,28 @@ class ClassWeights(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
         caller = f"{type(self).__name__}.fit"
         y, classes, y_idx = check_labels(y, caller=caller)
         sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
-        counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
+        counts = weighted_class_counts(y_idx, classes.shape[0], sample_weight)
         self.class_weight_ = class_weight_vector(
-            strategy, classes, counts, params=params, caller=caller, param="strategy"
+            strategy, classes, counts, n_rows=np.count_nonzero(sample_weight), params=params,
+            caller=caller, param="strategy",
         )
         self.classes_ = classes
         return y_idx
+
+    def _class_weight_vector(self, classes, counts, *, n_rows, caller, param):
+        """This object as a class-weight spec of another caller (``class_weight=``).
+
+        Fitted, its weights looked up by label; unfitted, its strategy and parameters
+        applied to ``counts``. Called by :func:`._vector.class_weight_vector`, whose
+        parameters these are; ``self`` is never fitted here.
+        """
+        if is_fitted(self):
+            return _lookup_fitted_weights(self, classes, caller=caller, param=param)
+        strategy, params = self._strategy_and_params()
+        return class_weight_vector(
+            strategy, classes, counts, n_rows=n_rows, params=params, caller=caller,
+            param=f"{param}__strategy",
+        )
 
     @fill_doc
     def fit(self, y, sample_weight=None):

@@ -11,60 +11,19 @@ from __future__ import annotations
 
 import numpy as np
 from scipy.sparse import issparse
-from sklearn.utils import column_or_1d
 
-from ..utils._docstring import FRAGMENTS, Substitution
+from ..utils._docstring import Substitution
 from ..utils._validation import Described, check_sample_weight, format_param_error
 from ._checks import check_classes, check_labels
 from ._class_weights import ClassWeights
+from ._counts import weighted_class_counts
+from ._strategies import strategy_names_fragment
 from ._vector import class_weight_vector, is_fitted
 
 __all__ = [
-    "class_counts",
     "compute_class_weight",
     "compute_sample_weight",
 ]
-
-
-# --------------------------------------------------------------------------- counts
-
-
-def class_counts(y, n_classes=None, sample_weight=None):
-    """Count the rows of each class, weighted by ``sample_weight``.
-
-    Parameters
-    ----------
-    y : array-like of shape (n_samples,)
-        Class labels, or, when ``n_classes`` is given, class indices in
-        ``[0, n_classes)`` (an encoded target, e.g. ``LabelEncoder().fit_transform(y)``).
-    n_classes : int, default=None
-        Number of classes of an encoded ``y``; classes without rows get a count of 0.
-        ``None`` means ``y`` holds labels, counted per ``np.unique(y)``.
-    sample_weight : array-like of shape (n_samples,), default=None
-        Non-negative per-sample weights; ``None`` counts each row once.
-
-    Returns
-    -------
-    counts : ndarray of shape (n_classes,)
-        Weighted counts (float64), aligned with the class indices or ``np.unique(y)``.
-    """
-    y = column_or_1d(y)
-    sample_weight = check_sample_weight(sample_weight, y.shape[0], caller="class_counts")
-    if n_classes is None:
-        classes, y_idx = np.unique(y, return_inverse=True)
-        return np.bincount(y_idx.reshape(-1), weights=sample_weight, minlength=classes.shape[0])
-    if y.shape[0] and (
-        not np.issubdtype(y.dtype, np.integer) or y.min() < 0 or y.max() >= n_classes
-    ):
-        raise ValueError(
-            format_param_error(
-                "y",
-                "class_counts",
-                f"integer class indices in [0, {n_classes - 1}]",
-                Described(f"values in [{y.min()!r}, {y.max()!r}] of dtype {y.dtype}"),
-            )
-        )
-    return np.bincount(y, weights=sample_weight, minlength=n_classes).astype(np.float64)
 
 
 # --------------------------------------------------------------------------- public functions
@@ -89,12 +48,14 @@ class_weight : None, str, dict, callable, ClassWeights or array-like
     - an array of one weight per class (of ``classes``, or of ``np.unique(y)``), used
       as given.
 
-    A class without weighted rows gets the neutral weight 1 from a strategy or a
-    callable (scikit-learn's ``"balanced"`` refuses such classes or divides by zero)."""
+    A strategy or a callable sees the counts rescaled to sum to the number of rows with
+    a positive sample weight, so multiplying every sample weight by ``k > 0`` changes
+    nothing; a class without weighted rows gets the neutral weight 1 from it
+    (scikit-learn's ``"balanced"`` refuses such classes or divides by zero)."""
 
 # the strategy names are listed from the registry when the docstrings are filled
 fill_doc = Substitution(
-    class_weight=lambda: _CLASS_WEIGHT_DOC % {"strategy_names": FRAGMENTS["strategy_names"]()}
+    class_weight=lambda: _CLASS_WEIGHT_DOC % {"strategy_names": strategy_names_fragment()}
 )
 
 
@@ -174,9 +135,10 @@ def compute_class_weight(class_weight, *, classes=None, y, sample_weight=None,
     else:
         classes, y_idx = check_classes(classes, y, y_classes, y_idx, caller=caller)
     sample_weight = check_sample_weight(sample_weight, y.shape[0], caller=caller)
-    counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
+    counts = weighted_class_counts(y_idx, classes.shape[0], sample_weight)
     return class_weight_vector(
-        class_weight, classes, counts, params=strategy_params, caller=caller
+        class_weight, classes, counts, n_rows=np.count_nonzero(sample_weight),
+        params=strategy_params, caller=caller,
     )
 
 
@@ -310,12 +272,17 @@ def compute_sample_weight(class_weight, y, *, sample_weight=None, indices=None):
     result = sample_weight.copy()
     for spec, (_, classes, y_idx) in zip(specs, encoded, strict=True):
         if rows is None:
-            counts = np.bincount(y_idx, weights=sample_weight, minlength=classes.shape[0])
-            weights = class_weight_vector(spec, classes, counts, caller=caller)
+            counts = weighted_class_counts(y_idx, classes.shape[0], sample_weight)
+            weights = class_weight_vector(
+                spec, classes, counts, n_rows=np.count_nonzero(sample_weight), caller=caller
+            )
         else:
             sub = y_idx[rows]
-            counts = np.bincount(sub, weights=sample_weight[rows], minlength=classes.shape[0])
-            weights = class_weight_vector(spec, classes, counts, caller=caller)
-            weights[np.bincount(sub, minlength=classes.shape[0]) == 0] = 0.0
+            counts = weighted_class_counts(sub, classes.shape[0], sample_weight[rows])
+            weights = class_weight_vector(
+                spec, classes, counts, n_rows=np.count_nonzero(sample_weight[rows]),
+                caller=caller,
+            )
+            weights[weighted_class_counts(sub, classes.shape[0]) == 0] = 0.0
         result *= weights[y_idx]
     return result

@@ -4,17 +4,23 @@
 that turns the weighted class counts into unscaled class weights (the callers rescale
 them). Everything that accepts a strategy name (:func:`compute_class_weight`,
 :class:`ClassWeights`, the sampler and the classifiers) looks it up with
-:func:`get_strategy` or checks it with :func:`check_strategy_name`, so an unknown name
-gets the same ``ValueError``, listing the valid names, everywhere.
+:func:`strategy_function` or checks it with :func:`check_strategy_name`, so an unknown
+name gets the same ``ValueError``, listing the valid names, everywhere.
+
+The registry publishes its docstring fragments (:func:`register_fragments`):
+``%(strategy_names)s``, the names inline, and ``%(strategy)s``, the ``strategy``
+parameter with one bullet per strategy, its formula taken from the function's docstring.
 """
 
 from __future__ import annotations
 
 import difflib
 import inspect
+import textwrap
 
 import numpy as np
 
+from ..utils._docstring import inline_names, register_fragments
 from ..utils._validation import (
     Interval,
     InvalidParameterError,
@@ -29,7 +35,7 @@ __all__ = [
     "STRATEGY_PARAMETER_CONSTRAINTS",
     "check_strategy_name",
     "check_strategy_params",
-    "get_strategy",
+    "strategy_function",
     "strategy_params",
 ]
 
@@ -37,7 +43,7 @@ __all__ = [
 # --------------------------------------------------------------------------- strategies
 # Each receives the positive weighted counts of the classes present (float64, shape (K,))
 # and returns unscaled weights; compute_class_weight rescales them. The docstring is the
-# formula shown in the documentation of every ``strategy`` parameter (utils/_docstring.py).
+# formula shown in the documentation of every ``strategy`` parameter (the fragment below).
 
 
 def _balanced(counts):
@@ -132,14 +138,14 @@ def check_strategy_name(name, *, caller, param="strategy", extra=()):
     )
 
 
-def get_strategy(name, *, caller="get_strategy", param="strategy"):
+def strategy_function(name, *, caller, param="strategy"):
     """Look up a named strategy in the registry.
 
     Parameters
     ----------
     name : str
         One of :data:`STRATEGY_NAMES`.
-    caller : str, default="get_strategy"
+    caller : str
         Public function or class that received the name (shown in the message).
     param : str, default="strategy"
         Name of the parameter that received it.
@@ -171,7 +177,7 @@ def strategy_params(name):
         ``{parameter: default}``, e.g. ``{"beta": 0.999}`` for ``"effective_number"``
         and ``{}`` for ``"balanced"``.
     """
-    signature = inspect.signature(get_strategy(name, caller="strategy_params"))
+    signature = inspect.signature(strategy_function(name, caller="strategy_params"))
     return {
         p.name: p.default
         for p in signature.parameters.values()
@@ -216,3 +222,47 @@ def check_strategy_params(name, params, *, caller):
         )
     validate_params(STRATEGY_PARAMETER_CONSTRAINTS, params, caller)
     return {**accepted, **params}
+
+
+# ---------------------------------------------------------------- docstring fragments
+
+
+def _strategy_list():
+    # one bullet per registered strategy: its name and its function's docstring (the
+    # formula); continuation lines are indented under the bullet
+    items = []
+    for name, function in STRATEGIES.items():
+        doc = inspect.getdoc(function)
+        text = f'``"{name}"``: {doc}' if doc else f'``"{name}"``'
+        items.append("- " + text.replace("\n", "\n  ") + ";")
+    return "\n".join(items)
+
+
+def _strategy_fragment():
+    return f"""\
+strategy : str, dict or callable, default="balanced"
+    How class weights are computed from the (weighted) class counts ``n_c``, with
+    ``n = sum(n_c)`` and ``K`` classes:
+
+{textwrap.indent(_strategy_list(), "    ")}
+    - a callable ``f(counts) -> weights`` taking the float array of weighted class counts
+      (aligned with the classes) and returning one finite, non-negative weight per
+      class;
+    - a dict ``{{label: weight}}``, used as given; a class it misses gets 1, as in
+      scikit-learn (the classifiers require a dict that names every class and no other).
+
+    Named strategies and callables see the counts rescaled to sum to the number of rows
+    with a positive weight, so multiplying every sample weight by ``k > 0`` changes no
+    class weight, and their result is rescaled so that the weighted mean of the class
+    weight over the rows is 1, ``sum_i s_i c[y_i] / sum_i s_i = 1`` (scikit-learn's
+    ``"balanced"`` scale, so learning rates need no retuning); a class whose rows all
+    have zero sample weight counts as absent and gets the neutral weight 1. A dict is
+    not rescaled."""
+
+
+def strategy_names_fragment():
+    """The registered strategy names, inline (the ``%(strategy_names)s`` fragment)."""
+    return inline_names(STRATEGIES)
+
+
+register_fragments(strategy_names=strategy_names_fragment, strategy=_strategy_fragment)

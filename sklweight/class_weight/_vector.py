@@ -8,6 +8,11 @@ given in any order. Everything that turns a spec into weights calls it:
 sampler and the classifiers' weight plan, so a weight cannot land on another class than
 the one it was computed for. It assumes validated input: the public functions check their
 arguments once (:mod:`._checks`) and delegate here.
+
+A :class:`ClassWeights` maps itself (its ``_class_weight_vector`` method), so this module
+does not import the class. Named strategies and callables see the counts rescaled to
+rows (:func:`._counts.counts_in_rows`), which makes them invariant to the scale of the
+sample weights.
 """
 
 from __future__ import annotations
@@ -17,7 +22,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..utils._validation import Described, InvalidParameterError, format_param_error
 from ._checks import check_weight_vector, labels_repr
-from ._strategies import check_strategy_params, get_strategy
+from ._counts import counts_in_rows
+from ._strategies import check_strategy_params, strategy_function
 
 __all__ = ["class_weight_vector", "is_fitted"]
 
@@ -86,9 +92,9 @@ def _dict_weights(mapping, classes, *, caller, param):
     )
 
 
-def _callable_weights(function, classes, counts, present, params, *, caller, param):
+def _callable_weights(function, classes, counts, present, params, *, n_rows, caller, param):
     with np.errstate(divide="ignore", invalid="ignore"):
-        raw = function(counts.copy(), **params)
+        raw = function(counts_in_rows(counts, n_rows).copy(), **params)
     what = "a callable returning one finite, non-negative weight per class"
     if np.shape(raw) != counts.shape:
         raise ValueError(
@@ -106,22 +112,6 @@ def _callable_weights(function, classes, counts, present, params, *, caller, par
     return _rescaled(raw, counts, present)
 
 
-def _fitted_weights(class_weights, classes, *, caller, param):
-    index = {label: i for i, label in enumerate(class_weights.classes_.tolist())}
-    unseen = [label for label in classes.tolist() if label not in index]
-    if unseen:
-        raise ValueError(
-            format_param_error(
-                param, caller,
-                f"a ClassWeights fitted on every class, {labels_repr(classes)}",
-                Described(f"one fitted on {labels_repr(class_weights.classes_)}"),
-                f"It never saw the unseen label(s) {unseen!r}; fit it on these labels, "
-                "or pass it unfitted to compute the weights from y.",
-            )
-        )
-    return class_weights.class_weight_[[index[label] for label in classes.tolist()]]
-
-
 def is_fitted(estimator):
     """Whether a ClassWeights (or any estimator) has been fitted."""
     try:
@@ -131,7 +121,7 @@ def is_fitted(estimator):
     return True
 
 
-def class_weight_vector(class_weight, classes, counts, *, params=None, caller,
+def class_weight_vector(class_weight, classes, counts, *, n_rows=None, params=None, caller,
                         param="class_weight"):
     """One weight per class of ``classes`` from a class-weight spec and the class counts.
 
@@ -152,6 +142,10 @@ def class_weight_vector(class_weight, classes, counts, *, params=None, caller,
         The labels, in any order; the result is aligned with it.
     counts : ndarray of shape (n_classes,)
         Non-negative weighted row counts, aligned with ``classes``, with a positive sum.
+    n_rows : int, default=None
+        Number of rows with a positive sample weight behind ``counts``. Named strategies
+        and callables see the counts rescaled to sum to it, so that scaling every sample
+        weight changes nothing; ``None`` passes the counts as they are.
     params : dict, default=None
         Hyper-parameters of a named strategy, or keyword arguments of a callable.
     caller : str
@@ -164,18 +158,11 @@ def class_weight_vector(class_weight, classes, counts, *, params=None, caller,
     weights : ndarray of shape (n_classes,)
         Float64, finite and non-negative, aligned with ``classes``.
     """
-    from ._class_weights import ClassWeights  # ClassWeights calls this function
-
     params = {} if params is None else params
-    if isinstance(class_weight, ClassWeights):
+    maps_itself = getattr(class_weight, "_class_weight_vector", None)
+    if maps_itself is not None and not isinstance(class_weight, type):  # a ClassWeights
         _reject_params(params, caller, "A ClassWeights")
-        if is_fitted(class_weight):
-            return _fitted_weights(class_weight, classes, caller=caller, param=param)
-        strategy, strategy_params = class_weight._strategy_and_params()
-        return class_weight_vector(
-            strategy, classes, counts, params=strategy_params, caller=caller,
-            param=f"{param}__strategy",
-        )
+        return maps_itself(classes, counts, n_rows=n_rows, caller=caller, param=param)
     if class_weight is None:
         _reject_params(params, caller, "None")
         return np.ones(classes.shape[0])
@@ -183,14 +170,15 @@ def class_weight_vector(class_weight, classes, counts, *, params=None, caller,
         _reject_params(params, caller, "A dict of class weights")
         return _dict_weights(class_weight, classes, caller=caller, param=param)
     if isinstance(class_weight, str):
-        function = get_strategy(class_weight, caller=caller, param=param)
+        function = strategy_function(class_weight, caller=caller, param=param)
         params = check_strategy_params(class_weight, params, caller=caller)
         present = _present(counts, caller)
-        return _rescaled(function(counts[present], **params), counts, present)
+        raw = function(counts_in_rows(counts, n_rows)[present], **params)
+        return _rescaled(raw, counts, present)
     if callable(class_weight):
         return _callable_weights(
             class_weight, classes, counts, _present(counts, caller), params,
-            caller=caller, param=param,
+            n_rows=n_rows, caller=caller, param=param,
         )
     if isinstance(class_weight, (list, tuple, np.ndarray)) or hasattr(class_weight, "__array__"):
         _reject_params(params, caller, "An array of class weights")

@@ -6,7 +6,7 @@ import difflib
 
 from torch import nn
 
-from ..utils._docstring import fill_doc
+from ..utils._docstring import fill_doc, inline_names, register_fragments
 from ..utils._validation import format_param_error
 from ._cross_entropy import WeightedCrossEntropyLoss
 from ._focal import FocalLoss
@@ -31,6 +31,7 @@ LOSSES = {
     "generalized_cross_entropy": GeneralizedCrossEntropyLoss,
     "symmetric_cross_entropy": SymmetricCrossEntropyLoss,
 }
+register_fragments(loss_names=lambda: inline_names(LOSSES))
 
 
 @fill_doc

@@ -9,98 +9,83 @@ written flush left: the first line at column 0, following lines indented relativ
 it. No ``%``-formatting or ``str.format`` is applied to the rest of the docstring, so
 LaTeX braces and percent signs need no escaping. An unknown marker is an error at import time.
 
-:data:`FRAGMENTS` holds every fragment shared by more than one module, grouped by the
-part of the package that uses it. A fragment that lists registered names (the loss names
-of :data:`sklweight.losses.LOSSES`, the class-weight strategies of
-:data:`sklweight.class_weight.STRATEGY_NAMES`) is a function that builds the text from
-its registry when a docstring asks for it, so the lists are never written by hand: a new
-loss or strategy appears in every docstring that shows the list. Fragments used by one
-module only (a loss's own hyper-parameters) stay in that module and are passed to
-:class:`Substitution` as keywords.
+:data:`FRAGMENTS` holds every fragment shared by more than one module. This module
+imports nothing from sklweight: a fragment that lists registered names (the loss names,
+the class-weight strategies) is published by its registry with
+:func:`register_fragments`, as a function that builds the text from the registry when a
+docstring asks for it, so the lists are never written by hand and a new loss or strategy
+appears in every docstring that shows the list. :func:`inline_names` writes such a list.
+Fragments used by one module only (a loss's own hyper-parameters) stay in that module and
+are passed to :class:`Substitution` as keywords.
 """
 
 from __future__ import annotations
 
-import inspect
 import re
 import textwrap
 
-__all__ = ["FRAGMENTS", "Substitution", "fill_doc"]
+__all__ = ["FRAGMENTS", "Substitution", "fill_doc", "inline_names", "register_fragments"]
 
 # a marker line: ``%(name)s`` alone, optionally followed by closing punctuation
 _MARKER = re.compile(r"%\((?P<name>\w+)\)s(?P<tail>[.,;:)]*)")
 
 
-# --------------------------------------------------------------------- registry listings
-# Built on demand (the registries import this module, so it cannot import them first).
+def inline_names(names):
+    """Write registered names as an inline, comma-separated list of string literals.
+
+    Parameters
+    ----------
+    names : iterable of str
+        The names, in documentation order (a registry dict iterates over its keys).
+
+    Returns
+    -------
+    text : str
+        Each name as the string literal a user types, in inline code.
+
+    Examples
+    --------
+    >>> from sklweight.utils._docstring import inline_names
+    >>> inline_names(["focal", "poly"])
+    '``"focal"``, ``"poly"``'
+    """
+    return ", ".join(f'``"{name}"``' for name in names)
 
 
-def _loss_names():
-    from ..losses._registry import LOSSES
+def register_fragments(**fragments):
+    """Publish fragments under their marker names, for every later :class:`Substitution`.
 
-    return ", ".join(f'``"{name}"``' for name in LOSSES)
+    A registry calls it once, when its module is imported, before any docstring that
+    shows its names is filled; the docstrings that use the markers therefore live in
+    modules that import the registry.
 
+    Parameters
+    ----------
+    **fragments : str or callable
+        ``{marker name: text, or a function without arguments returning the text}``.
+        A function is called each time a docstring is filled, so the text follows the
+        registry as it is then.
 
-def _loss_list():
-    from ..losses._registry import LOSSES
-
-    return "\n".join(
-        f'- ``"{name}"``: :class:`~sklweight.losses.{cls.__name__}`'
-        for name, cls in LOSSES.items()
-    )
-
-
-def _strategy_names():
-    from ..class_weight._strategies import STRATEGY_NAMES
-
-    return ", ".join(f'``"{name}"``' for name in STRATEGY_NAMES)
-
-
-def _strategy_list():
-    # one bullet per registered strategy: its name and its function's docstring (the
-    # formula); continuation lines are indented under the bullet
-    from ..class_weight._strategies import STRATEGIES
-
-    items = []
-    for name, function in STRATEGIES.items():
-        doc = inspect.getdoc(function)
-        text = f'``"{name}"``: {doc}' if doc else f'``"{name}"``'
-        items.append("- " + text.replace("\n", "\n  ") + ";")
-    return "\n".join(items)
-
-
-def _strategy():
-    return f"""\
-strategy : str, dict or callable, default="balanced"
-    How class weights are computed from the (weighted) class counts ``n_c``, with
-    ``n = sum(n_c)`` and ``K`` classes:
-
-{textwrap.indent(_strategy_list(), "    ")}
-    - a callable ``f(counts) -> weights`` taking the float array of weighted class counts
-      (aligned with the classes) and returning one finite, non-negative weight per
-      class;
-    - a dict ``{{label: weight}}``, used as given; a class it misses gets 1, as in
-      scikit-learn (the classifiers require a dict that names every class and no other).
-
-    Named strategies and callables are rescaled so that the weighted mean of the class
-    weight over the rows is 1, ``sum_i s_i c[y_i] / sum_i s_i = 1`` (scikit-learn's
-    ``"balanced"`` scale, so learning rates need no retuning); a class whose rows all
-    have zero sample weight counts as absent and gets the neutral weight 1. A dict is
-    not rescaled."""
+    Raises
+    ------
+    ValueError
+        If a name is already registered with another fragment (two owners of one
+        marker).
+    """
+    for name, fragment in fragments.items():
+        if FRAGMENTS.get(name, fragment) is not fragment:
+            raise ValueError(
+                f"The docstring fragment %({name})s is already registered in "
+                "sklweight.utils._docstring.FRAGMENTS; give the new one another name."
+            )
+        FRAGMENTS[name] = fragment
 
 
 # ------------------------------------------------------------------------ the fragments
 
 FRAGMENTS = {
-    # --- registry listings (functions: built from the registries when substituted)
-    # inline, comma-separated: ``"cross_entropy"``, ``"focal"``, ...
-    "loss_names": _loss_names,
-    # a bullet list, each name with a link to its loss class
-    "loss_list": _loss_list,
-    # inline, comma-separated: ``"balanced"``, ``"inverse"``, ...
-    "strategy_names": _strategy_names,
-    # the ``strategy`` parameter of the class-weight functions and ClassWeights
-    "strategy": _strategy,
+    # the registries add their listings (register_fragments): ``loss_names``,
+    # ``strategy_names``, ``strategy``
     # --- labels and weights of the class-weight functions, ClassWeights and the sampler
     "y": """\
 y : array-like of shape (n_samples,)

@@ -20,7 +20,7 @@ from sklweight._net.weighting import (
     WEIGHTING_CONSTRAINTS,
     plan_weights,
 )
-from sklweight.class_weight import STRATEGY_NAMES
+from sklweight.class_weight._strategies import STRATEGY_NAMES
 from sklweight.utils._validation import check_sample_weight
 
 CLASSES = np.array(["a", "b", "c"])

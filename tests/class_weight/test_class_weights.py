@@ -20,12 +20,8 @@ from sklearn.utils import estimator_checks
 from sklearn.utils.validation import check_is_fitted
 
 from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier
-from sklweight.class_weight import (
-    STRATEGY_NAMES,
-    ClassWeights,
-    compute_class_weight,
-    compute_sample_weight,
-)
+from sklweight.class_weight import ClassWeights, compute_class_weight, compute_sample_weight
+from sklweight.class_weight._strategies import STRATEGY_NAMES
 from sklweight.utils._validation import InvalidParameterError
 
 Y = np.array(["b", "a", "a", "c", "c", "c", "c", "b", "c"])
@@ -265,3 +261,18 @@ def test_messages_and_pickles_show_the_public_name():
             make(class_weight=3).fit(np.ones((4, 2), dtype=np.float32), [0, 1, 0, 1])
     restored = pickle.loads(pickle.dumps(ClassWeights("inverse")))
     assert type(restored) is ClassWeights
+
+
+@pytest.mark.parametrize("k", [10.0, 0.1])
+def test_effective_number_in_a_classifier_ignores_the_scale_of_the_weights(k):
+    # multiplying every sample weight by k changes neither class_weight_ nor the model
+    X, y = make_classification(n_samples=220, n_features=6, weights=[0.9], random_state=0)
+    X = X.astype(np.float32)
+    s = np.random.default_rng(0).uniform(0.5, 2.0, y.shape[0])
+    clf = WeightedMLPClassifier((16,), class_weight="effective_number", max_epochs=15,
+                                random_state=0)
+    reference = clone(clf).fit(X, y, sample_weight=s)
+    scaled = clone(clf).fit(X, y, sample_weight=k * s)
+    assert_allclose(scaled.class_weight_, reference.class_weight_, rtol=1e-12)
+    assert_allclose(scaled.predict_proba(X), reference.predict_proba(X), rtol=1e-4, atol=1e-6)
+    assert_array_equal(scaled.predict(X), reference.predict(X))

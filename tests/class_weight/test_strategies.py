@@ -1,4 +1,4 @@
-"""compute_class_weight, compute_sample_weight, class_counts and the strategy registry."""
+"""compute_class_weight, compute_sample_weight, the weighted counts and the strategy registry."""
 
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
-from sklweight.class_weight import (
+from sklweight.class_weight import ClassWeights, compute_class_weight, compute_sample_weight
+from sklweight.class_weight._counts import counts_in_rows, weighted_class_counts
+from sklweight.class_weight._strategies import (
+    STRATEGIES,
     STRATEGY_NAMES,
-    ClassWeights,
-    class_counts,
-    compute_class_weight,
-    compute_sample_weight,
-    get_strategy,
+    check_strategy_name,
+    strategy_function,
+    strategy_params,
 )
-from sklweight.class_weight._strategies import STRATEGIES, check_strategy_name, strategy_params
 from sklweight.utils._validation import InvalidParameterError
 
 
@@ -52,12 +52,12 @@ def test_registry():
     )
     assert tuple(STRATEGIES) == STRATEGY_NAMES
     for name in STRATEGY_NAMES:
-        assert get_strategy(name) is STRATEGIES[name]
+        assert strategy_function(name, caller="test") is STRATEGIES[name]
     assert strategy_params("effective_number") == {"beta": 0.999}
     assert strategy_params("balanced") == {}
     assert check_strategy_name("sample_weight", caller="x", extra=("sample_weight",))
     with pytest.raises(ValueError, match="Did you mean 'inverse'"):
-        get_strategy("invers")
+        strategy_function("invers", caller="test")
 
 
 @pytest.mark.parametrize("name", STRATEGY_NAMES)
@@ -66,7 +66,8 @@ def test_strategy_follows_its_formula(name, weighted):
     y = np.array(["a"] * 50 + ["b"] * 30 + ["c"] * 15 + ["d"] * 5)
     rng = np.random.default_rng(1)
     sample_weight = rng.uniform(0.2, 2.0, len(y)) if weighted else None
-    counts = class_counts(y, sample_weight=sample_weight)
+    counts = weighted_class_counts(np.unique(y, return_inverse=True)[1], 4, sample_weight)
+    counts = counts_in_rows(counts, len(y))  # a strategy sees the counts in rows
     weights = compute_class_weight(name, y=y, sample_weight=sample_weight)
     raw = expected_raw(name, counts)
     assert_allclose(weights / weights[0], raw / raw[0], rtol=1e-10)
@@ -89,7 +90,7 @@ def test_normalisation_and_ratios_property(y, data, name):
     assert np.all(np.isfinite(weights)) and np.all(weights >= 0)
     assert weighted_mean(y, weights, sample_weight) == pytest.approx(1.0, rel=1e-10)
     counts = np.bincount(np.unique(y, return_inverse=True)[1], weights=sample_weight)
-    raw = expected_raw(name, counts)
+    raw = expected_raw(name, counts_in_rows(counts, len(y)))
     if np.all(raw > 0):
         assert_allclose(weights / weights[0], raw / raw[0], rtol=1e-8)
 
@@ -101,6 +102,10 @@ def test_normalisation_and_ratios_property(y, data, name):
     name=st.sampled_from(STRATEGY_NAMES),
 )
 def test_integer_weight_equals_repeated_rows(y, data, name):
+    # "effective_number" is the one strategy that depends on the number of rows, not
+    # only on the class proportions: it counts rows, so repeats act on the proportions
+    # and the scale of the weights is ignored (test_scaling_the_weights_changes_nothing)
+    assume(name != "effective_number")
     y = np.array(y)
     assume(np.unique(y).shape[0] >= 2)
     repeats = np.array(data.draw(st.lists(st.integers(1, 4), min_size=len(y), max_size=len(y))))
@@ -109,6 +114,32 @@ def test_integer_weight_equals_repeated_rows(y, data, name):
         compute_class_weight(name, y=np.repeat(y, repeats)),
         rtol=1e-10,
     )
+
+
+@pytest.mark.parametrize("name", STRATEGY_NAMES)
+@pytest.mark.parametrize("k", [10.0, 0.1, 1e-6])
+def test_scaling_the_weights_changes_nothing(name, k):
+    y = np.array([0] * 40 + [1] * 9 + [2] * 3)
+    s = np.random.default_rng(0).uniform(0.2, 2.0, y.shape[0])
+    s[[0, 41]] = 0.0
+    expected = compute_class_weight(name, y=y, sample_weight=s)
+    assert_allclose(compute_class_weight(name, y=y, sample_weight=k * s), expected, rtol=1e-12)
+    assert_allclose(
+        compute_sample_weight(name, y, sample_weight=k * s), k * s * expected[y], rtol=1e-12
+    )
+    assert_allclose(
+        ClassWeights(name).fit(y, sample_weight=k * s).class_weight_, expected, rtol=1e-12
+    )
+
+
+def test_effective_number_counts_rows():
+    # equal weights: the formula on the row counts, whatever the common weight
+    y = np.array([0] * 30 + [1] * 4)
+    beta = 0.9
+    raw = (1 - beta) / (1 - beta ** np.array([30.0, 4.0]))
+    for s in (None, np.full(34, 7.0), np.full(34, 0.01)):
+        weights = compute_class_weight("effective_number", y=y, sample_weight=s, beta=beta)
+        assert_allclose(weights / weights[0], raw / raw[0], rtol=1e-12)
 
 
 def test_zero_weight_equals_removed_row():
@@ -255,16 +286,14 @@ def test_compute_sample_weight_uses_fitted_class_weights_as_is():
         compute_sample_weight(fitted, ["a", "z"])
 
 
-def test_class_counts():
-    y = np.array(["b", "a", "b", "c"])
-    assert_array_equal(class_counts(y), [1, 2, 1])
-    assert_array_equal(class_counts(y, sample_weight=[1, 2, 3, 0.5]), [2, 4, 0.5])
+def test_weighted_class_counts():
     encoded = np.array([0, 2, 2, 0])
-    counts = class_counts(encoded, n_classes=4, sample_weight=[1, 1, 2, 0.5])
+    assert_array_equal(weighted_class_counts(encoded, 3), [2, 0, 2])
+    counts = weighted_class_counts(encoded, 4, np.array([1, 1, 2, 0.5]))
     assert_array_equal(counts, [1.5, 0, 3, 0])
     assert counts.dtype == np.float64
-    with pytest.raises(ValueError, match=r"class indices in \[0, 1\]"):
-        class_counts(encoded, n_classes=2)
+    assert_allclose(counts_in_rows(counts, 4), [4 * 1.5 / 4.5, 0, 4 * 3 / 4.5, 0])
+    assert counts_in_rows(counts, None) is counts
 
 
 # --------------------------------------------------------------------------- bad input

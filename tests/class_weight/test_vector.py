@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose, assert_array_equal
 
 from sklweight import ClassWeights, compute_class_weight, compute_sample_weight
 from sklweight._net.weighting import plan_weights
-from sklweight.class_weight import STRATEGY_NAMES
+from sklweight.class_weight._strategies import STRATEGY_NAMES
 from sklweight.class_weight._vector import class_weight_vector
 from sklweight.sampling import make_sampler
 from sklweight.utils._validation import InvalidParameterError
@@ -41,7 +41,7 @@ def test_every_consumer_gives_this_vector(spec):
     # labels whose weighted counts are COUNTS; each public entry point must agree
     y = np.array(["c"] * 4 + ["a"] * 2 + ["b"] * 2)
     s = np.array([1.0, 2.0, 1.5, 1.5, 0.5, 1.0, 2.0, 0.5])
-    expected = vector(spec)
+    expected = vector(spec, n_rows=len(y))
     assert_allclose(compute_class_weight(spec, classes=CLASSES, y=y, sample_weight=s), expected)
     rows = np.array([expected[CLASSES.tolist().index(label)] for label in y])
     assert_allclose(compute_sample_weight(spec, y, sample_weight=s), s * rows)

@@ -6,8 +6,8 @@ import pytest
 
 import sklweight
 from sklweight import losses
-from sklweight.class_weight import STRATEGY_NAMES
-from sklweight.utils._docstring import FRAGMENTS, Substitution
+from sklweight.class_weight._strategies import STRATEGY_NAMES
+from sklweight.utils._docstring import FRAGMENTS, Substitution, inline_names, register_fragments
 
 
 def _public_objects():
@@ -103,3 +103,21 @@ def test_a_marker_inside_a_line_is_left_alone():
         """Write %(weight)s inline."""
 
     assert f.__doc__ == "Write %(weight)s inline."
+
+
+def test_a_marker_has_one_owner(monkeypatch):
+    monkeypatch.setattr("sklweight.utils._docstring.FRAGMENTS", dict(FRAGMENTS))
+
+    def names():
+        return inline_names(["a", "b"])
+
+    register_fragments(my_names=names)
+    register_fragments(my_names=names)  # the same registration again is harmless
+    with pytest.raises(ValueError, match="my_names"):
+        register_fragments(my_names="another text")
+
+
+def test_the_registries_publish_their_listings():
+    assert FRAGMENTS["loss_names"]() == inline_names(losses.LOSSES)
+    assert FRAGMENTS["strategy_names"]() == inline_names(STRATEGY_NAMES)
+    assert inline_names(["focal", "poly"]) == '``"focal"``, ``"poly"``'
