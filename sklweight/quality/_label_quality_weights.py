@@ -94,9 +94,11 @@ class LabelQualityWeights(MetaEstimatorMixin, BaseEstimator):
         threshold, see Notes) weigh ``flagged_weight``, the others 1.
     cv : int, cross-validation generator, iterable or None, default=5
         The folds. An int ``k`` (at least 2) uses
-        ``StratifiedKFold(k, shuffle=True, random_state=random_state)``, ``None`` the
-        same with 5; a splitter or an iterable of ``(train, test)`` index arrays is used
-        as given and must put each row in exactly one test fold.
+        ``StratifiedKFold(n_splits, shuffle=True, random_state=random_state)`` with
+        ``n_splits = max(2, min(k, m))``, ``m`` the number of rows of the smallest
+        class, so that every class has a row in every test fold; ``None`` is the same
+        with ``k = 5``. A splitter or an iterable of ``(train, test)`` index arrays is
+        used as given and must put each row in exactly one test fold.
     flagged_weight : float, default=0.0
         Weight of a flagged row under ``method="confident_learning"``, in [0, 1]. ``0``
         removes the flagged rows from the fit that uses the weights (cleanlab's "find the
@@ -136,9 +138,11 @@ class LabelQualityWeights(MetaEstimatorMixin, BaseEstimator):
     over the rows labelled ``k`` (weighted by ``sample_weight``), the row is confidently
     of class ``j = argmax {p_k : p_k >= t_k}`` and flagged when ``j`` exists and is not
     its given label (the off-diagonal of the confident joint; cleanlab's
-    ``find_label_issues(filter_by="confident_learning")``). A class with fewer rows than
-    folds can be missing from a training fold; its held-out rows then get probability 0
-    for it.
+    ``find_label_issues(filter_by="confident_learning")``). An int ``cv`` takes fewer
+    folds when the smallest class has fewer rows than ``cv`` (down to 2). A class with a
+    single row, or with fewer rows than the folds of a given splitter, is missing from
+    some training fold (scikit-learn warns about it); its held-out rows then get
+    probability 0 for it.
 
     ``sample_weight`` weights the thresholds and is passed to the estimator's ``fit``
     when it takes one (to both steps of the default pipeline, to the final step of a
@@ -217,6 +221,8 @@ class LabelQualityWeights(MetaEstimatorMixin, BaseEstimator):
     def _get_cv(self, y_idx):
         if self.cv is None or isinstance(self.cv, Integral):
             n_splits = 5 if self.cv is None else self.cv
+            if y_idx.shape[0]:  # as many folds as the smallest class has rows, at least 2
+                n_splits = max(2, min(n_splits, int(np.bincount(y_idx).min())))
             return StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
         return check_cv(self.cv, y_idx, classifier=True)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 import sklearn
@@ -297,3 +299,40 @@ def test_works_on_iris_with_a_pandas_frame():
 )
 def test_estimator_checks(estimator, check):
     check(estimator)
+
+
+class _FoldCounter(ClassifierMixin, BaseEstimator):
+    """A classifier that records the size of every training set it is fitted on."""
+
+    sizes = []
+
+    def fit(self, X, y):
+        type(self).sizes.append(len(y))
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict_proba(self, X):
+        return np.full((len(X), len(self.classes_)), 1 / len(self.classes_))
+
+    def predict(self, X):
+        return np.full(len(X), self.classes_[0])
+
+
+@pytest.mark.parametrize(("cv", "n_folds"), [(5, 4), (None, 4), (3, 3), (10, 4)])
+def test_int_cv_takes_as_many_folds_as_the_smallest_class_has_rows(cv, n_folds):
+    X, y, _ = _noisy(n=60)
+    y[np.flatnonzero(y == 2)[4:]] = 0  # the smallest class keeps 4 rows
+    _FoldCounter.sizes = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # scikit-learn's "least populated class" included
+        LabelQualityWeights(_FoldCounter(), cv=cv, random_state=0).fit(X, y)
+    assert len(_FoldCounter.sizes) == n_folds
+
+
+def test_a_single_row_class_keeps_two_folds():
+    X, y, _ = _noisy(n=60)
+    y[np.flatnonzero(y == 2)[1:]] = 0
+    _FoldCounter.sizes = []
+    with pytest.warns(UserWarning, match="least populated class"):
+        LabelQualityWeights(_FoldCounter(), random_state=0).fit(X, y)
+    assert len(_FoldCounter.sizes) == 2
