@@ -67,7 +67,7 @@ def check_numeric_columns(X, *, caller, param="X"):
     >>> try:
     ...     check_numeric_columns(X, caller="fit")
     ... except ValueError as error:
-    ...     print(str(error)[:90])
+    ...     print(str(error)[:89])
     The 'X' parameter of fit must be numeric. Got a DataFrame whose column 'color' holds text
     """
     dtypes = getattr(X, "dtypes", None)
