@@ -35,9 +35,9 @@ test: lint
 docs: $(STAMP)
 	$(PY) -m sphinx -W --keep-going -b html docs docs/_build/html
 
-# SPEC 6 speed benchmarks (fits on large and small data, predict_proba, peak memory,
-# losses) at a few-minutes size; writes benchmarks/results.md (BENCH_ARGS=--full: the
-# specification's sizes, tens of minutes).
+# Speed benchmarks (fits on large and small data, predict_proba, peak memory, losses;
+# the bars: docs/benchmarks.rst, "The bars") at a few-minutes size; writes
+# benchmarks/results.md (BENCH_ARGS=--full: the documented sizes, tens of minutes).
 bench: $(STAMP)
 	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 

@@ -5,7 +5,7 @@ Usage::
     python benchmarks/bench_label_quality.py [--seeds 0 1 2] [--data digits cancer synthetic]
                                              [--noise 0.3] [--n-jobs 1]
 
-Question (SPEC section 10): with a fraction of the training labels flipped and no
+Question (docs/user_guide/data_quality.rst): with a fraction of the training labels flipped and no
 per-row confidence given, which remedy trains the best ``WeightedMLPClassifier``?
 
 Method:

@@ -5,8 +5,9 @@ Usage::
     python benchmarks/bench_small.py [--datasets breast_cancer digits] [--epochs 50]
                                      [--rounds 15]
 
-SPEC 6: one hidden layer of 100, ``batch_size=min(200, n)``, 50 epochs, one torch thread
-(and one BLAS thread for scikit-learn), features standardised once before timing; a
+The documented setting (docs/benchmarks.rst, "The bars"): one hidden layer of 100,
+``batch_size=min(200, n)``, 50 epochs, one torch thread (and one BLAS thread for
+scikit-learn), features standardised once before timing; a
 timing is a whole ``fit`` with its set-up (a grid search pays it for every fit).
 Contenders, all running every epoch (no early stop):
 

@@ -1,4 +1,4 @@
-"""Learning quality on "digits-LT" and "noisy digits" (SPEC section 8), at the defaults.
+"""Learning quality on "digits-LT" and "noisy digits" (docs/benchmarks.rst), at the defaults.
 
 Usage::
 

@@ -7,7 +7,7 @@ Usage::
 
 Data sets (nothing is downloaded):
 
-* ``digits-lt``: :func:`sklweight.datasets.make_long_tailed_digits` (SPEC section 8:
+* ``digits-lt``: :func:`sklweight.datasets.make_long_tailed_digits` (docs/benchmarks.rst:
   240 training rows, 87 to 2 per class, balanced test set of 870 rows);
 * ``synth-lt``: :func:`sklearn.datasets.make_classification` with 10 balanced classes
   (20 features, 10 informative, 5 redundant, 2 clusters per class, ``class_sep=1``,
@@ -32,7 +32,7 @@ the worst seed against plain. "fit s" is the mean wall-clock time of one fit, "e
 the mean number of epochs run. One torch thread.
 
 Exit status 0: the numbers are reported, not enforced (``tests/test_learning.py``
-asserts the SPEC bars on digits).
+asserts the documented bars on digits).
 """
 
 from __future__ import annotations

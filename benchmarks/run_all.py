@@ -5,7 +5,7 @@ Usage::
     python benchmarks/run_all.py [--out benchmarks/results.md] [--rows 100000]
                                  [--rounds 7] [--full]
 
-One command (``make bench``) for SPEC section 6: whole fits on large data
+One command (``make bench``) for the speed bars (docs/benchmarks.rst): whole fits on large data
 (``bench_fit.py``), on breast_cancer and digits (``bench_small.py``), ``predict_proba``
 throughput (``bench_predict.py``), peak memory (``bench_memory.py``) and the losses'
 forward + backward (``bench_losses.py``), each against its references in the same
@@ -39,7 +39,7 @@ def _find(results, **match):
 
 
 def bars(fit, small, predict, memory, losses):
-    """(bar, measured, ok) rows of SPEC 6, from the results."""
+    """(bar, measured, ok) rows of the speed bars, from the results."""
     rows = []
     for r in fit + small:
         if r["contender"].startswith("sklweight") and "default Adam" not in r["contender"]:
@@ -115,7 +115,7 @@ def main(argv=None):
     except OSError:
         pass
 
-    lines = ["# Speed benchmarks (SPEC section 6)", "",
+    lines = ["# Speed benchmarks", "",
              f"Written by `benchmarks/run_all.py` ({'--full' if args.full else 'default sizes'})"
              f" in {elapsed / 60:.1f} minutes. Method: `benchmarks/README.md` (interleaved "
              "shuffled rounds after a warm-up, median; references in the same process).",

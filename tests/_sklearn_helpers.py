@@ -24,5 +24,5 @@ def linear_net(n_features=4, n_classes=3, **kwargs):
 
 
 def quality_weights(y, seed=0):
-    """Per-row confidences in [0.2, 1] (the uneven-quality case of SPEC 1)."""
+    """Per-row confidences in [0.2, 1] (uneven quality, docs/user_guide/data_quality.rst)."""
     return np.random.RandomState(seed).uniform(0.2, 1.0, size=len(y))

@@ -1,5 +1,5 @@
-"""Random bad and odd inputs get a fitted model or a documented error (SPEC 4), never a torch
-stack trace and never a silent NaN model.
+"""Random bad and odd inputs get a fitted model or a documented error
+(docs/user_guide/inputs.rst), never a torch stack trace and never a silent NaN model.
 
 Hypothesis draws shapes (empty, one row, no features), dtypes (float32/64, int, bool,
 complex, object strings), NaNs and infinities in X, labels of several types (with NaN,
@@ -32,7 +32,7 @@ from sklweight.losses._registry import LOSSES
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
-# the documented errors (SPEC 4); InvalidParameterError is a ValueError
+# the documented errors (docs/user_guide/inputs.rst); InvalidParameterError is a ValueError
 DOCUMENTED = (ValueError, TypeError, NotFittedError, NonFiniteLossError)
 SPECIAL = [0.0, -0.0, 1.0, -1.0, 0.5, 1e-30, 1e3, math.nan, math.inf, -math.inf]
 

@@ -1,4 +1,5 @@
-"""The classifiers inside scikit-learn (SPEC 5): Pipeline, GridSearchCV, cross_validate,
+"""The classifiers inside scikit-learn (docs/user_guide/weight_semantics.rst, "Inside
+scikit-learn"): Pipeline, GridSearchCV, cross_validate,
 CalibratedClassifierCV, TunedThresholdClassifierCV, clone and pickle, and labels /
 DataFrames flowing through them, each with ``sample_weight`` (metadata routing:
 test_metadata_routing.py)."""

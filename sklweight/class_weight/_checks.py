@@ -224,9 +224,10 @@ def check_weight_vector(weights, n_classes, classes, *, caller, param, what,
 def check_dict_classes(mapping, classes, *, caller, param):
     """Check that a dict of class weights names every class and no other label.
 
-    The classifiers' rule for a ``class_weight`` or ``sampler`` dict (SPEC 4); the
-    functions that share scikit-learn's names follow scikit-learn's looser rule instead
-    (a class missing from the dict gets weight 1).
+    The classifiers' rule for a ``class_weight`` or ``sampler`` dict (see the user
+    guide, :ref:`inputs_class_weight_dicts`); the functions that share scikit-learn's
+    names follow scikit-learn's looser rule instead (a class missing from the dict gets
+    weight 1).
 
     Parameters
     ----------

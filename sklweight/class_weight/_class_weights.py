@@ -81,8 +81,9 @@ class ClassWeights(TransformerMixin, BaseEstimator, auto_wrap_output_keys=None):
     -----
     ``transform`` returns the class weights ``c[y_i]`` only, so ``fit_transform(y,
     sample_weight=s)`` equals ``fit(y, sample_weight=s).transform(y)`` as scikit-learn
-    requires; the sample weights of SPEC 3.1 are ``s * c[y]``, which is
-    ``compute_sample_weight(ClassWeights(...), y, sample_weight=s)``.
+    requires; the weights the classifiers train with (:ref:`weight_composition`) are
+    ``s * c[y]``, which is ``compute_sample_weight(ClassWeights(...), y,
+    sample_weight=s)``.
 
     Examples
     --------

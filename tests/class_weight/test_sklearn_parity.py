@@ -1,4 +1,6 @@
-"""Calls that work with scikit-learn's functions give scikit-learn's results (SPEC 2).
+"""Calls that work with scikit-learn's functions give scikit-learn's results.
+
+The rule: docs/user_guide/class_weights.rst, "Outside the classifiers".
 
 ``sklweight.compute_class_weight`` and ``sklweight.compute_sample_weight`` share
 scikit-learn's names and signatures; a user who swaps the import must get the same

@@ -1,4 +1,5 @@
-"""make_long_tailed_digits and make_noisy_digits follow the SPEC section 8 protocols."""
+"""make_long_tailed_digits and make_noisy_digits follow the protocols of docs/benchmarks.rst
+("Learning quality: digits-LT and noisy digits")."""
 
 import numpy as np
 import pytest
@@ -26,7 +27,7 @@ def _rows(index, X):
 
 
 def _profile(imbalance):
-    """The SPEC formula, written out independently of the implementation."""
+    """The documented class profile, written out independently of the implementation."""
     return [
         max(2, int(np.floor(N_MAX * imbalance ** (-i / (N_CLASSES - 1)) + 1e-9)))
         for i in range(N_CLASSES)

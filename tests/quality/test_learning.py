@@ -1,4 +1,5 @@
-"""Learning quality with labels of unknown quality (SPEC section 10), paired over seeds.
+"""Learning quality with labels of unknown quality (docs/user_guide/data_quality.rst),
+paired over seeds.
 
 Every model is ``make_pipeline(StandardScaler(), ...)`` around a
 ``WeightedMLPClassifier(random_state=seed)`` at the estimator defaults, scored by the
@@ -100,7 +101,7 @@ def test_estimated_weights_match_the_true_quality_weights_on_noisy_digits():
 
 def test_the_best_noise_setting_on_noisy_digits():
     # soft-F1 with weight decay 3e-3, no weights: the best of the settings measured by
-    # benchmarks/bench_label_quality.py (0.961; the SPEC bar is 0.96, asserted with a
+    # benchmarks/bench_label_quality.py (0.961; the bar is 0.96, asserted with a
     # margin of 0.005 for floating-point differences between machines)
     scores = _scores("noisy", "none", "soft_f1", 3e-3)
     assert scores.mean() >= 0.955, f"balanced accuracy {np.round(scores, 3).tolist()}"

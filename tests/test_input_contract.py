@@ -1,6 +1,7 @@
-"""SPEC section 4, one test per row, across every public boundary the row applies to: the
-two classifiers, the losses (Module and function) and the class-weight objects
-(``compute_class_weight``, ``compute_sample_weight``, ``ClassWeights``).
+"""The table of docs/user_guide/inputs.rst ("What is refused"), one test per row, across
+every public boundary the row applies to: the two classifiers, the losses (Module and
+function) and the class-weight objects (``compute_class_weight``,
+``compute_sample_weight``, ``ClassWeights``).
 
 Each error sklweight raises itself reads "The '<name>' parameter of <caller> must be
 <expected>. Got <received> instead." plus the fix; errors of scikit-learn's
