@@ -1,4 +1,4 @@
-"""Class weights and sampling follow ``classes_`` in any order (issue 8.1).
+"""Class weights and sampling follow ``classes_`` in any order.
 
 ``classes=`` is "the order of the module's outputs", so it need not be sorted. Every
 weight (``class_weight`` as a name, a dict or a ``ClassWeights``, and the ``sampler``)

@@ -273,8 +273,8 @@ def test_mlp_fit_refused_after_validation_leaves_it_unfitted():
 
 
 def test_net_error_mid_training_leaves_it_unfitted():
-    # a 3-D X through a Linear module: the loss refuses the 3-D logits at the first batch;
-    # the initialised, untrained net used to stay usable
+    # a 3-D X through a Linear module: the loss refuses the 3-D logits at the first batch,
+    # and the initialised, untrained net is not left usable
     X = np.random.RandomState(0).randn(4, 1, 1).astype(np.float32)
     estimator = WeightedNeuralNetClassifier(
         torch.nn.Linear, module__in_features=1, module__out_features=2, max_epochs=1,

@@ -3,8 +3,9 @@ thresholds and the rows they flag, from out-of-fold probabilities.
 
 cleanlab's ``cleanlab.filter.find_label_issues(filter_by="confident_learning")`` flags
 the same rows from the same probabilities, up to ties (it compares with a 1e-6 tolerance
-and, among several confident classes, takes the row's overall argmax; measured: at most
-one row of 927 differs on noisy digits); this module neither imports nor copies it.
+and, among several confident classes, takes the row's overall argmax; the measured
+difference is in docs/benchmarks.rst, "The quality weights' default model"); this module
+neither imports nor copies it.
 """
 
 from __future__ import annotations

@@ -55,14 +55,8 @@ __all__ = ["LabelQualityWeights"]
 
 METHODS = ("self_confidence", "confident_learning")
 
-# The regularisation of the default logistic regression. Measured (3 seeds each): with
-# 10 % and 30 % of the labels flipped in iris, wine, breast cancer, digits and a 4-class
-# make_classification problem, C=0.1 ranks the flipped rows (ROC AUC of the weights
-# against "clean") within 0.01 of the best of C in {0.01, 0.1, 1, 10} and of a
-# LogisticRegressionCV over them on every data set, at a tenth of the cost of the latter;
-# C=1 loses up to 0.03 (breast cancer, 30 %). On noisy digits (30 %) the MLP fitted with
-# the weights reaches 0.938 balanced accuracy with C=0.1, 0.926 with C=1, 0.931 with
-# C=0.01. Unscaled features make lbfgs take 30 times longer, hence the scaler.
+# The regularisation of the default logistic regression, chosen by the measurement in
+# docs/benchmarks.rst ("The quality weights' default model"); the scaler keeps lbfgs fast.
 _DEFAULT_C = 0.1
 
 
