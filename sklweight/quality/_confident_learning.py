@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..class_weight._counts import weighted_class_counts
+
 __all__ = ["confident_learning_flags"]
 
 # A threshold is never below this, so that a class no held-out row gives any probability
@@ -47,8 +49,8 @@ def _class_thresholds(proba, y_idx, sample_weight):
     """Weighted mean self-confidence per class; ``inf`` for a class without weight."""
     n_classes = proba.shape[1]
     self_confidence = proba[np.arange(y_idx.shape[0]), y_idx]
-    total = np.bincount(y_idx, weights=sample_weight, minlength=n_classes)
-    summed = np.bincount(y_idx, weights=sample_weight * self_confidence, minlength=n_classes)
+    total = weighted_class_counts(y_idx, n_classes, sample_weight)
+    summed = weighted_class_counts(y_idx, n_classes, sample_weight * self_confidence)
     with np.errstate(invalid="ignore", divide="ignore"):
         thresholds = np.where(total > 0, summed / np.where(total > 0, total, 1), np.inf)
     return np.maximum(thresholds, _MIN_THRESHOLD)

@@ -37,6 +37,7 @@ from sklearn.utils.metadata_routing import MetadataRouter, MethodMapping, proces
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import validate_data
 
+from ..class_weight._counts import weighted_class_counts
 from ..utils._validation import (
     Described,
     HasMethods,
@@ -216,7 +217,8 @@ class LabelQualityWeights(MetaEstimatorMixin, BaseEstimator):
         if self.cv is None or isinstance(self.cv, Integral):
             n_splits = 5 if self.cv is None else self.cv
             if y_idx.shape[0]:  # as many folds as the smallest class has rows, at least 2
-                n_splits = max(2, min(n_splits, int(np.bincount(y_idx).min())))
+                smallest = int(weighted_class_counts(y_idx, int(y_idx.max()) + 1).min())
+                n_splits = max(2, min(n_splits, smallest))
             return StratifiedKFold(n_splits, shuffle=True, random_state=self.random_state)
         return check_cv(self.cv, y_idx, classifier=True)
 
