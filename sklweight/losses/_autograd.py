@@ -28,7 +28,7 @@ import torch
 import torch.nn.functional as F
 from torch.autograd.function import once_differentiable
 
-from ._base import no_autocast
+from ._function import no_autocast
 
 __all__ = [
     "margin_cross_entropy",

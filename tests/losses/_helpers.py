@@ -22,14 +22,14 @@ from sklweight.losses import (
     SymmetricCrossEntropyLoss,
     WeightedCrossEntropyLoss,
     focal_loss,
-    generalized_cross_entropy,
+    generalized_cross_entropy_loss,
     label_smoothing_loss,
     ldam_loss,
     logit_adjusted_loss,
     poly_loss,
     soft_f1_loss,
-    symmetric_cross_entropy,
-    weighted_cross_entropy,
+    symmetric_cross_entropy_loss,
+    weighted_cross_entropy_loss,
 )
 
 CUDA = torch.cuda.is_available()
@@ -203,7 +203,7 @@ class LossSpec:
 
 
 SPECS = [
-    LossSpec("cross_entropy", WeightedCrossEntropyLoss, weighted_cross_entropy, {}, ref_ce),
+    LossSpec("cross_entropy", WeightedCrossEntropyLoss, weighted_cross_entropy_loss, {}, ref_ce),
     LossSpec("focal", FocalLoss, focal_loss, {"gamma": 2.0}, ref_focal),
     LossSpec(
         "soft_f1", SoftF1Loss, soft_f1_loss, {"average": "macro"}, ref_soft_f1, decomposable=False
@@ -235,14 +235,14 @@ SPECS = [
     LossSpec(
         "generalized_cross_entropy",
         GeneralizedCrossEntropyLoss,
-        generalized_cross_entropy,
+        generalized_cross_entropy_loss,
         {"q": 0.7},
         ref_generalized_cross_entropy,
     ),
     LossSpec(
         "symmetric_cross_entropy",
         SymmetricCrossEntropyLoss,
-        symmetric_cross_entropy,
+        symmetric_cross_entropy_loss,
         {"alpha": 0.1, "beta": 1.0, "log_zero": -4.0},
         ref_symmetric_cross_entropy,
     ),

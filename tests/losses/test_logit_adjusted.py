@@ -43,9 +43,9 @@ def test_tau_zero_is_cross_entropy_and_counts_are_scale_free():
     )
 
 
-def test_log_prior_buffer():
+def test_log_prior_follows_the_class_counts_buffer():
     module = LogitAdjustedLoss(class_counts=COUNTS)
-    assert "log_prior" in module.state_dict()
+    assert "class_counts" in module.state_dict()
     assert_close(module.log_prior.exp().sum(), torch.tensor(1.0), rtol=1e-6)
     assert LogitAdjustedLoss.requires_class_counts is True
     assert LogitAdjustedLoss().log_prior is None
