@@ -154,8 +154,22 @@ def missing_class_counts(caller):
     )
 
 
-# counts tensor -> {(function, args, device, dtype, version of the counts): vector}
-_DERIVED = weakref.WeakKeyDictionary()
+# id(counts tensor) -> (weak reference to it, {(function, args, device, dtype): vector},
+# [the version of the tensor the vectors were computed from])
+_DERIVED = {}
+
+
+def _cache_of(tensor):
+    """The cache of ``tensor``, emptied when it is modified in place, dropped with it."""
+    ident = id(tensor)
+    entry = _DERIVED.get(ident)
+    if entry is None or entry[0]() is not tensor:
+        forget = weakref.ref(tensor, lambda _, ident=ident: _DERIVED.pop(ident, None))
+        entry = _DERIVED[ident] = (forget, {}, [tensor._version])
+    if entry[2][0] != tensor._version:
+        entry[1].clear()
+        entry[2][0] = tensor._version
+    return entry[1]
 
 
 def from_class_counts(function, class_counts, *args, like=None):
@@ -183,21 +197,15 @@ def from_class_counts(function, class_counts, *args, like=None):
     """
     reference = class_counts if like is None else like
     device, dtype = reference.device, reference.dtype
-    try:
-        key = (function, args, device, dtype, class_counts._version)
-        cache = _DERIVED.setdefault(class_counts, {})
-    except (RuntimeError, TypeError):  # an inference tensor has no version: no cache
-        key, cache = None, {}
+    if class_counts.is_inference():  # no version counter to tell a modified tensor
+        cache = {}
+    else:
+        cache = _cache_of(class_counts)
+    key = (function, args, device, dtype)
     vector = cache.get(key)
     if vector is None:
         counts = _replace_zeros(class_counts.detach().to("cpu", torch.float64))
         if counts is None:
             raise LossArgumentError("class_counts", *_ALL_ZEROS)
-        vector = function(counts, *args)
-        if like is not None:
-            vector = class_vector_like(vector, "class_counts", like)
-        vector = vector.to(device=device, dtype=dtype)
-        if key is not None:
-            cache.clear()  # only the latest device, dtype and hyper-parameters are kept
-            cache[key] = vector
-    return vector
+        vector = cache[key] = function(counts, *args).to(device=device, dtype=dtype)
+    return vector if like is None else class_vector_like(vector, "class_counts", like)
