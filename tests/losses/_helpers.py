@@ -8,6 +8,8 @@ gathers and custom backward passes).
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 import torch
 
@@ -146,6 +148,12 @@ def ref_soft_f1(z, target, w=None, average="macro"):
     return 1 - 2 * tp.sum() / (2 * tp.sum() + fp.sum() + fn.sum())
 
 
+def ref_taylor_cross_entropy(z, target, order=2):
+    """sum_{k <= order} (1 - p_t) ** k / k (Feng et al., 2020)."""
+    p_t = (torch.exp(_log_softmax(z)) * _one_hot(target, z.shape[1], z.dtype)).sum(1)
+    return sum((1 - p_t) ** k / k for k in range(1, order + 1))
+
+
 def ref_reduce(per_sample, w, reduction):
     w = torch.ones_like(per_sample) if w is None else w
     if reduction == "none":
@@ -258,8 +266,34 @@ CATALOGUE = [
         ),
     ),
 ]
-IDS = [case.name for case in CATALOGUE]
-DECOMPOSABLE = [case for case in CATALOGUE if case.decomposable]
+
+
+USER_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user_guide" / "losses.rst"
+
+
+def user_guide_code():
+    """The Python blocks of the user guide's "Write your own loss" section, in order."""
+    text = USER_GUIDE.read_text()
+    section = text[text.index(".. _losses_write_your_own:"):]
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", section)
+    return [re.sub(r"^   ", "", block, flags=re.M) for block in blocks]
+
+
+def _user_guide_case():
+    """The loss the user guide writes (its first block), as a catalogue entry."""
+    namespace = {"__name__": "user_guide_losses"}
+    exec(user_guide_code()[0], namespace)  # noqa: S102 (our own documentation)
+    return LossCase(
+        "taylor_cross_entropy (user guide)", namespace["TaylorCrossEntropyLoss"],
+        namespace["taylor_cross_entropy_loss"], {"order": 3}, ref_taylor_cross_entropy,
+        invalid=({"order": 0}, {"order": 1.5}),
+    )
+
+
+# the catalogue and the loss of the user guide: the shared tests run on both
+CASES = [*CATALOGUE, _user_guide_case()]
+IDS = [case.name for case in CASES]
+DECOMPOSABLE = [case for case in CASES if case.decomposable]
 DECOMPOSABLE_IDS = [case.name for case in DECOMPOSABLE]
 
 

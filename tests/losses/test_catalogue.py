@@ -12,17 +12,17 @@ import torch.nn.functional as F
 from sklweight.losses import LOSSES, WeightedLoss
 from sklweight.utils._validation import InvalidParameterError
 
-from ._helpers import CATALOGUE, IDS, assert_close, make_batch
+from ._helpers import CASES, CATALOGUE, IDS, assert_close, make_batch
 
 AS_CROSS_ENTROPY = [case for case in CATALOGUE if case.as_cross_entropy is not None]
-INVALID = [(case, params) for case in CATALOGUE for params in case.invalid]
+INVALID = [(case, params) for case in CASES for params in case.invalid]
 
 
 def test_the_catalogue_covers_the_registry():
     assert {case.name: case.cls for case in CATALOGUE} == LOSSES
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_the_function_is_named_after_the_module_and_is_what_it_calls(case):
     snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", case.cls.__name__)
     assert case.function.__name__ == snake.lower()

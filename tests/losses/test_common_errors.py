@@ -9,7 +9,7 @@ import torch
 
 from sklweight.utils._validation import InvalidParameterError, skip_value_checks
 
-from ._helpers import CATALOGUE, IDS, make_batch
+from ._helpers import CASES, IDS, make_batch
 
 K = 3
 
@@ -50,7 +50,7 @@ BAD_TENSORS = {
 }
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("bad", list(BAD_TENSORS), ids=list(BAD_TENSORS))
 def test_bad_tensors_raise_value_error(case, bad):
     corrupt, match = BAD_TENSORS[bad]
@@ -60,7 +60,7 @@ def test_bad_tensors_raise_value_error(case, bad):
         assert caller in str(info.value)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_value_checks_can_be_skipped_but_shapes_cannot(case):
     logits, target, sample_weight = _batch()
     module = case.module(K)
@@ -78,7 +78,7 @@ BAD_WEIGHTS = {
 }
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("bad", list(BAD_WEIGHTS), ids=list(BAD_WEIGHTS))
 def test_bad_class_weight(case, bad):
     weight, match = BAD_WEIGHTS[bad]
@@ -88,7 +88,7 @@ def test_bad_class_weight(case, bad):
         case.call_function(*_batch(), weight=weight)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_class_weight_of_wrong_length_names_k(case):
     for caller, call in _calls(case):
         with pytest.raises(ValueError, match=r"'weight'.*length 3.*K=3.*length 2") as info:
@@ -96,7 +96,7 @@ def test_class_weight_of_wrong_length_names_k(case):
         assert caller in str(info.value)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("reduction", ["avg", "MEAN", None])
 def test_unknown_reduction(case, reduction):
     with pytest.raises(InvalidParameterError, match=rf"'reduction'.*{case.cls.__name__}.*Got"):
@@ -105,7 +105,7 @@ def test_unknown_reduction(case, reduction):
         case.call_function(*_batch(), reduction=reduction)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("name", ["target", "sample_weight"])
 def test_tensors_on_another_device(case, name):
     logits, target, sample_weight = _batch()

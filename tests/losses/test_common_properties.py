@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 import sklweight.losses as losses_pkg
 
 from ._helpers import (
-    CATALOGUE,
+    CASES,
     CUDA,
     DECOMPOSABLE,
     DECOMPOSABLE_IDS,
@@ -31,7 +31,7 @@ batches = st.tuples(
 )  # (n, k, seed)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weighted"])
 def test_matches_float64_reference(case, weighted):
     logits, target, sample_weight = make_batch(n=15, k=4, seed=1)
@@ -42,7 +42,7 @@ def test_matches_float64_reference(case, weighted):
         assert_close(loss, case.expected(logits, target, sw, weight, reduction))
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_function_equals_module(case):
     logits, target, sample_weight = make_batch(n=10, k=3, seed=2, dtype=torch.float32)
     weight = class_weight_for(3)
@@ -55,7 +55,7 @@ def test_function_equals_module(case):
         assert torch.equal(from_module, from_function)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_output_shapes_and_dtypes(case):
     logits, target, sample_weight = make_batch(n=7, k=3, dtype=torch.float32)
     for reduction in case.reductions:
@@ -65,7 +65,7 @@ def test_output_shapes_and_dtypes(case):
     assert case.module(3)(logits.double(), target).dtype == torch.float64
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @FAST
 @given(batch=batches, factor=st.floats(1e-3, 1e3))
 def test_scaling_weights_leaves_mean_unchanged(case, batch, factor):
@@ -81,7 +81,7 @@ def test_scaling_weights_leaves_mean_unchanged(case, batch, factor):
         )
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_all_ones_weights_equal_no_weights(case):
     logits, target, _ = make_batch(n=9, k=3)
     for reduction in case.reductions:
@@ -92,7 +92,7 @@ def test_all_ones_weights_equal_no_weights(case):
         assert_close(weighted(logits, target), module(logits, target))
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @FAST
 @given(batch=batches, data=st.data())
 def test_zero_weight_rows_equal_removal(case, batch, data):
@@ -113,7 +113,7 @@ def test_zero_weight_rows_equal_removal(case, batch, data):
         assert torch.all(full[dropped] == 0)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @FAST
 @given(batch=batches, data=st.data())
 def test_integer_weight_equals_repeated_row(case, batch, data):
@@ -132,7 +132,7 @@ def test_integer_weight_equals_repeated_row(case, batch, data):
         assert_close(grad, summed)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_class_weight_equals_sample_weight_of_its_class(case):
     logits, target, sample_weight = make_batch(n=14, k=4, seed=3)
     weight = torch.tensor(class_weight_for(4), dtype=logits.dtype)
@@ -145,7 +145,7 @@ def test_class_weight_equals_sample_weight_of_its_class(case):
         )
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_gradcheck_float64(case):
     logits, target, sample_weight = make_batch(n=8, k=3, seed=4, scale=1.0)
     module = case.module(3, weight=class_weight_for(3))
@@ -157,7 +157,7 @@ def test_gradcheck_float64(case):
         assert torch.autograd.gradcheck(lambda z: none(z, target, sample_weight), (z,))
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("dtype", [torch.float32, torch.float64])
 def test_extreme_logits_give_finite_loss_and_gradients(case, dtype):
     gen = torch.Generator().manual_seed(5)
@@ -177,7 +177,7 @@ def test_extreme_logits_give_finite_loss_and_gradients(case, dtype):
         assert torch.isfinite(z.grad).all()
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_bfloat16_autocast_is_close_to_float32(case):
     torch.manual_seed(0)
     layer = torch.nn.Linear(6, 4)
@@ -195,7 +195,7 @@ def test_bfloat16_autocast_is_close_to_float32(case):
     torch.testing.assert_close(loss, reference, rtol=0.03, atol=0.03)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("dtype", [torch.bfloat16, torch.float16])
 def test_half_logits_are_upcast(case, dtype):
     logits, target, sample_weight = make_batch(n=10, k=3, dtype=torch.float32)
@@ -208,7 +208,7 @@ def test_half_logits_are_upcast(case, dtype):
     assert half.grad.dtype == dtype
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_weight_buffer_moves_with_module(case):
     module = case.module(3, weight=[1.0, 2.0, 3.0])
     names = dict(module.named_buffers())
@@ -224,7 +224,7 @@ def test_weight_buffer_moves_with_module(case):
     assert case.cls.__name__ in repr(module)
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_inputs_are_not_modified(case):
     logits, target, sample_weight = make_batch(n=8, k=3)
     weight = torch.tensor(class_weight_for(3))
@@ -249,7 +249,7 @@ def test_none_is_weighted_per_sample_loss(case):
 
 @pytest.mark.cuda
 @pytest.mark.skipif(not CUDA, reason="needs a CUDA device")
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_cuda_matches_cpu(case):
     logits, target, sample_weight = make_batch(n=32, k=5, dtype=torch.float32)
     module = case.module(5, weight=class_weight_for(5))

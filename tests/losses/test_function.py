@@ -11,7 +11,7 @@ import torch
 from sklweight.losses import FocalLoss, WeightedLoss, focal_loss, loss_function
 from sklweight.utils._validation import Interval
 
-from ._helpers import CATALOGUE, IDS, make_batch
+from ._helpers import CASES, IDS, make_batch
 
 POSITIVE = [Interval(Real, 0, None, closed="neither")]
 
@@ -20,7 +20,7 @@ def _body(logits, target, sample_weight=None, *, power=1.0, weight=None, reducti
     return logits.sum()
 
 
-@pytest.mark.parametrize("case", CATALOGUE, ids=IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_the_module_signature_is_the_functions_keyword_arguments(case):
     function = inspect.signature(case.function).parameters.values()
     keyword = [p for p in function if p.kind is p.KEYWORD_ONLY]
