@@ -36,6 +36,11 @@ _BATCH_SHAPE = """\
 - ``sample_weight``: :math:`(N,)` or ``None``.
 - output: a scalar."""
 
+_CLASS_COUNTS_BUFFER = """\
+class_counts : Tensor of shape (n_classes,) or None
+    Buffer: the ``class_counts`` given, as torch's losses keep their ``weight`` (in a
+    classifier's ``criterion_``: the weighted training counts of the fit)."""
+
 _SECTION = re.compile(r"^(\w[\w ]*)\n-+$", re.MULTILINE)
 
 
@@ -45,6 +50,7 @@ def _fragments(declaration):
         "loss_reduction": _BATCH_REDUCTION if batch else "%(reduction)s",
         "loss_output": _BATCH_RETURNS if batch else "%(loss_returns)s",
         "loss_shapes": _BATCH_SHAPE if batch else "%(loss_shape)s",
+        "class_counts_buffer": _CLASS_COUNTS_BUFFER,
     }
 
 

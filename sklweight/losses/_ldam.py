@@ -69,9 +69,7 @@ class LDAMLoss(WeightedLoss, function=ldam_loss):
 
     Attributes
     ----------
-    class_counts : Tensor of shape (n_classes,) or None
-        Buffer: the ``class_counts`` given, as torch's losses keep their ``weight`` (in a
-        classifier's ``criterion_``: the weighted training counts of the fit).
+    %(class_counts_buffer)s
     margins : Tensor of shape (n_classes,) or None
         The margins :math:`m_c`, computed from ``class_counts``.
     """

@@ -61,9 +61,7 @@ class LogitAdjustedLoss(WeightedLoss, function=logit_adjusted_loss):
 
     Attributes
     ----------
-    class_counts : Tensor of shape (n_classes,) or None
-        Buffer: the ``class_counts`` given, as torch's losses keep their ``weight`` (in a
-        classifier's ``criterion_``: the weighted training counts of the fit).
+    %(class_counts_buffer)s
     log_prior : Tensor of shape (n_classes,) or None
         :math:`\log \pi_c`, computed from ``class_counts``.
     """
