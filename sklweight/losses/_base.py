@@ -131,6 +131,7 @@ class WeightedLoss(nn.Module):
         caller = type(self).__name__
         check_loss_inputs(logits, target, sample_weight, caller=caller)
         arguments = {name: getattr(self, name) for name in self._hyper_parameters}
+        # the function, without checking again what was checked when the Module was built
         return self._declaration.compute(
             logits, target, sample_weight, caller=caller, weight=self.weight,
             reduction=self.reduction, **arguments,

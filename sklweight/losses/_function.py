@@ -104,10 +104,13 @@ class LossDeclaration:
     decomposes : bool
         Whether the loss is a sum of per-row terms (``reduction="none"`` is defined).
     requires_class_counts : bool
+    parameters_doc, example : str
+        For the docstrings (see :func:`loss_function`).
     """
 
-    def __init__(self, body, constraints, *, decomposes):
+    def __init__(self, body, constraints, *, decomposes, parameters_doc=None, example=""):
         self.body = body
+        self.parameters_doc, self.example = parameters_doc, example
         self.name = body.__name__
         params = list(inspect.signature(body).parameters.values())
         keyword = [p for p in params if p.kind is p.KEYWORD_ONLY]
@@ -161,8 +164,9 @@ class LossDeclaration:
         return arguments
 
     def compute(self, logits, target, sample_weight, *, caller, **arguments):
-        """Run the body on prepared inputs (the arguments were checked by :meth:`check`,
-        the tensors by ``check_loss_inputs``)."""
+        """Run the function's body on prepared inputs: what the function does once its
+        arguments passed :meth:`check` and its tensors ``check_loss_inputs``, and what a
+        Module's ``forward`` does with the arguments it checked when it was built."""
         if self.requires_class_counts and arguments["class_counts"] is None:
             raise missing_class_counts(caller)
         if logits.dtype in _HALF:
@@ -224,9 +228,10 @@ def loss_function(*, decomposes=True, parameters_doc=None, example="", **constra
     """
 
     def decorate(body):
-        declaration = LossDeclaration(body, constraints, decomposes=decomposes)
-        declaration.parameters_doc = parameters_doc
-        declaration.example = example
+        declaration = LossDeclaration(
+            body, constraints, decomposes=decomposes, parameters_doc=parameters_doc,
+            example=example,
+        )
 
         @functools.wraps(body)
         def function(logits, target, sample_weight=None, **arguments):
