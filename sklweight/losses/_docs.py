@@ -19,9 +19,9 @@ __all__ = ["function_doc", "module_doc"]
 
 _BATCH_REDUCTION = """\
 reduction : {"mean", "sum"}, default="mean"
-    Both return the same scalar: the loss is computed from counts over the whole
-    batch and does not decompose into per-sample losses, so ``"none"`` is refused
-    with a ``ValueError``. The weights act inside the counts (an integer weight
+    Both return the same scalar: the loss is computed over the whole batch and
+    does not decompose into per-sample losses, so ``"none"`` is refused with a
+    ``ValueError``. The weights act inside that computation (an integer weight
     counts a row that many times)."""
 
 _BATCH_RETURNS = """\

@@ -151,7 +151,7 @@ class LossDeclaration:
                 format_param_error(
                     "reduction", caller, '"mean" or "sum" (both return the batch loss)',
                     "none",
-                    f"{caller} is computed from counts over the whole batch and does not "
+                    f"{caller} is computed over the whole batch and does not "
                     "decompose into per-sample losses.",
                 )
             )
