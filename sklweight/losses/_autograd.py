@@ -1,9 +1,10 @@
 """Custom autograd pieces where autograd's own graph is wasteful.
 
 On the CPU, every extra :math:`N \\times K` pass and every fresh :math:`N \\times K`
-allocation of a backward graph costs about as much as a fifth of a whole cross-entropy,
+allocation of a backward graph is a sizeable part of the cost of a whole cross-entropy,
 so the losses that would otherwise need several use these closed-form pieces, each on
-top of torch's fused ``log_softmax`` / ``cross_entropy`` kernels:
+top of torch's fused ``log_softmax`` / ``cross_entropy`` kernels (their timings:
+``benchmarks/bench_losses.py`` and ``docs/benchmarks.rst``):
 
 * :func:`margin_cross_entropy` (LDAM): the cross-entropy of scaled, target-shifted
   logits built in one buffer, with a one-buffer closed-form backward and, on CPU, a
@@ -28,7 +29,7 @@ import torch
 import torch.nn.functional as F
 from torch.autograd.function import once_differentiable
 
-from ._base import no_autocast
+from ._function import no_autocast
 
 __all__ = [
     "margin_cross_entropy",
@@ -107,9 +108,9 @@ class _MarginCrossEntropy(torch.autograd.Function):
     through a retained graph recomputes the buffer from them.
 
     On CPU, softmax terms near or below ``exp(-87)`` (float32's ``tiny``) are denormal
-    and send torch's ``log_softmax`` and its backward to a slow path (about twice the
-    time of the whole loss). When the batch's logit range times the scale allows such
-    terms (not for cosine logits in [-1, 1] at LDAM's default scale), entries more than
+    and send torch's ``log_softmax`` and its backward to a slow path. When the batch's
+    logit range times the scale allows such terms (not for cosine logits in [-1, 1] at
+    LDAM's default scale), entries more than
     ``70 - log(K)`` below their row maximum are floored; they weigh less than
     ``exp(-70)`` in the softmax, and their gradient (as small) is kept as computed. The
     target entry also enters the loss linearly (``-a_y``), so a floored target adds

@@ -4,70 +4,24 @@ from __future__ import annotations
 
 import torch.nn.functional as F
 
-from ..utils._docstring import fill_doc
-from ._base import (
-    BASE_CONSTRAINTS,
-    _WeightedLoss,
-    check_functional_call,
-    class_vector_like,
-    full_precision,
-)
+from ._base import WeightedLoss
+from ._function import loss_function
 from ._reduction import combine_weights, weighted_reduce
 
-__all__ = ["WeightedCrossEntropyLoss", "weighted_cross_entropy"]
-
-_CONSTRAINTS = dict(BASE_CONSTRAINTS)
+__all__ = ["WeightedCrossEntropyLoss", "weighted_cross_entropy_loss"]
 
 
-@full_precision
-def _weighted_cross_entropy(logits, target, sample_weight, *, weight, reduction, caller):
-    weight = class_vector_like(weight, "weight", logits, caller)
+@loss_function(example="weight=[0.5, 2.0, 2.0]")
+def weighted_cross_entropy_loss(logits, target, sample_weight=None, *, weight=None,
+                                reduction="mean"):
+    """Cross-entropy weighted per class and per sample."""
     if weight is None and sample_weight is None:  # torch's fused reduction, same values
         return F.cross_entropy(logits, target, reduction=reduction)
     loss = F.cross_entropy(logits, target, reduction="none")
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@fill_doc
-def weighted_cross_entropy(logits, target, sample_weight=None, *, weight=None, reduction="mean"):
-    r"""Cross-entropy weighted per class and per sample.
-
-    Functional twin of :class:`WeightedCrossEntropyLoss`; see it for the formula.
-
-    Parameters
-    ----------
-    %(logits)s
-    %(target)s
-    %(loss_sample_weight)s
-    %(weight)s
-    %(reduction)s
-
-    %(loss_returns)s
-
-    %(loss_checks)s
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import weighted_cross_entropy
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> loss = weighted_cross_entropy(logits, target, weight=[0.5, 2.0, 2.0])
-    >>> loss.shape
-    torch.Size([])
-    >>> loss.backward()
-    """
-    caller = "weighted_cross_entropy"
-    weight = check_functional_call(
-        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight, reduction=reduction
-    )
-    return _weighted_cross_entropy(
-        logits, target, sample_weight, weight=weight, reduction=reduction, caller=caller
-    )
-
-
-@fill_doc
-class WeightedCrossEntropyLoss(_WeightedLoss):
+class WeightedCrossEntropyLoss(WeightedLoss, function=weighted_cross_entropy_loss):
     r"""Cross-entropy weighted per class and per sample.
 
     With :math:`p_{ic}` the softmax of the logits and
@@ -83,32 +37,4 @@ class WeightedCrossEntropyLoss(_WeightedLoss):
     weights, which torch's loss lacks, give the weighted likelihood that scikit-learn's
     ``fit(X, y, sample_weight=...)`` minimises (an integer weight counts a row that many
     times). Computed from ``log_softmax``, finite for logits of any magnitude.
-
-    Parameters
-    ----------
-    %(weight)s
-    %(reduction)s
-
-    Notes
-    -----
-    Shapes:
-
-    %(loss_shape)s
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import WeightedCrossEntropyLoss
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> confidence = torch.tensor([1.0, 1.0, 0.2, 1.0, 0.2, 1.0])
-    >>> criterion = WeightedCrossEntropyLoss(weight=[0.5, 2.0, 2.0])
-    >>> loss = criterion(logits, target, sample_weight=confidence)
-    >>> loss.backward()
     """
-
-    _parameter_constraints = _CONSTRAINTS
-    _function = staticmethod(_weighted_cross_entropy)
-
-    def __init__(self, *, weight=None, reduction="mean"):
-        super().__init__(weight=weight, reduction=reduction)

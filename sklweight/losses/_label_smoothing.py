@@ -6,44 +6,39 @@ from numbers import Real
 
 import torch.nn.functional as F
 
-from ..utils._docstring import Substitution
-from ..utils._validation import Interval, format_param_error
+from ..utils._validation import Interval
 from ._autograd import smoothed_cross_entropy
-from ._base import (
-    BASE_CONSTRAINTS,
-    _WeightedLoss,
-    check_functional_call,
-    class_vector_like,
-    full_precision,
-)
+from ._base import WeightedLoss
+from ._function import loss_function
+from ._per_class import LossArgumentError
 from ._reduction import combine_weights, weighted_reduce
 
 __all__ = ["LabelSmoothingLoss", "label_smoothing_loss"]
 
-_CONSTRAINTS = {**BASE_CONSTRAINTS, "smoothing": [Interval(Real, 0, 1, closed="left")]}
 
-_SMOOTHING = """smoothing : float, default=0.1
+@loss_function(
+    smoothing=[Interval(Real, 0, 1, closed="left")],
+    example="smoothing=0.1",
+    parameters_doc="""\
+smoothing : float, default=0.1
     Probability mass :math:`\\varepsilon` taken from the true class and spread evenly
     over the other :math:`K - 1` classes. Valid for
     :math:`0 \\le \\varepsilon \\le (K - 1) / K` (uniform targets at the top); a larger
-    value is a ``ValueError`` naming K when the loss is called."""
-
-
-@full_precision
-def _label_smoothing_loss(logits, target, sample_weight, *, smoothing, weight, reduction, caller):
+    value is a ``ValueError`` naming K when the loss is called.""",
+)
+def label_smoothing_loss(
+    logits, target, sample_weight=None, *, smoothing=0.1, weight=None, reduction="mean"
+):
+    """Label-smoothing cross-entropy with class and sample weights."""
     n_classes = logits.shape[1]
-    weight = class_vector_like(weight, "weight", logits, caller)
     limit = (n_classes - 1) / n_classes
     if smoothing > limit + 1e-12:
-        raise ValueError(
-            format_param_error(
-                "smoothing",
-                caller,
-                f"at most (K - 1) / K = {limit:.6g} for logits with K={n_classes} classes "
-                "(uniform targets)",
-                smoothing,
-                "Above it the true class would get less probability than the others.",
-            )
+        raise LossArgumentError(
+            "smoothing",
+            f"at most (K - 1) / K = {limit:.6g} for logits with K={n_classes} classes "
+            "(uniform targets)",
+            smoothing,
+            "Above it the true class would get less probability than the others.",
         )
     # eps on the other K-1 classes = torch's label_smoothing=eps*K/(K-1) spread on all K.
     if smoothing:
@@ -54,54 +49,7 @@ def _label_smoothing_loss(logits, target, sample_weight, *, smoothing, weight, r
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(smoothing=_SMOOTHING)
-def label_smoothing_loss(
-    logits, target, sample_weight=None, *, smoothing=0.1, weight=None, reduction="mean"
-):
-    r"""Label-smoothing cross-entropy with class and sample weights.
-
-    Functional twin of :class:`LabelSmoothingLoss`; see it for the formula.
-
-    Parameters
-    ----------
-    %(logits)s
-    %(target)s
-    %(loss_sample_weight)s
-    %(smoothing)s
-    %(weight)s
-    %(reduction)s
-
-    %(loss_returns)s
-
-    %(loss_checks)s
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import label_smoothing_loss
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> loss = label_smoothing_loss(logits, target, smoothing=0.1)
-    >>> loss.backward()
-    """
-    caller = "label_smoothing_loss"
-    weight = check_functional_call(
-        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
-        reduction=reduction, smoothing=smoothing,
-    )
-    return _label_smoothing_loss(
-        logits,
-        target,
-        sample_weight,
-        smoothing=smoothing,
-        weight=weight,
-        reduction=reduction,
-        caller=caller,
-    )
-
-
-@Substitution(smoothing=_SMOOTHING)
-class LabelSmoothingLoss(_WeightedLoss):
+class LabelSmoothingLoss(WeightedLoss, function=label_smoothing_loss):
     r"""Label-smoothing cross-entropy (Szegedy et al., 2016) with class and sample weights.
 
     The target distribution puts :math:`1 - \varepsilon` on the true class and
@@ -120,35 +68,4 @@ class LabelSmoothingLoss(_WeightedLoss):
 
     Szegedy, Vanhoucke, Ioffe, Shlens and Wojna, "Rethinking the Inception Architecture
     for Computer Vision", CVPR 2016, https://arxiv.org/abs/1512.00567.
-
-    Parameters
-    ----------
-    %(smoothing)s
-    %(weight)s
-    %(reduction)s
-
-    Notes
-    -----
-    Shapes:
-
-    %(loss_shape)s
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import LabelSmoothingLoss
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> confidence = torch.tensor([1.0, 1.0, 0.2, 1.0, 0.2, 1.0])
-    >>> criterion = LabelSmoothingLoss(smoothing=0.1, weight=[0.5, 2.0, 2.0])
-    >>> loss = criterion(logits, target, sample_weight=confidence)
-    >>> loss.backward()
     """
-
-    _parameter_constraints = _CONSTRAINTS
-    _hyper_parameters = ("smoothing",)
-    _function = staticmethod(_label_smoothing_loss)
-
-    def __init__(self, *, smoothing=0.1, weight=None, reduction="mean"):
-        super().__init__(weight=weight, reduction=reduction, smoothing=smoothing)
-        self.smoothing = smoothing

@@ -52,6 +52,14 @@ def combine_weights(target, sample_weight=None, weight=None):
     -------
     w : Tensor of shape (n,) or None
         ``None`` when both inputs are ``None`` (the unweighted case stays unweighted).
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklweight.losses import combine_weights
+    >>> combine_weights(torch.tensor([0, 1, 1]), torch.tensor([1.0, 0.5, 2.0]),
+    ...                 torch.tensor([2.0, 1.0]))
+    tensor([2.0000, 0.5000, 2.0000])
     """
     w = None if weight is None else weight[target]
     if sample_weight is not None:
@@ -76,6 +84,13 @@ def weighted_reduce(loss, weight=None, reduction="mean"):
     -------
     loss : Tensor
         Shape (n,) for ``"none"``, a scalar otherwise.
+
+    Examples
+    --------
+    >>> import torch
+    >>> from sklweight.losses import weighted_reduce
+    >>> weighted_reduce(torch.tensor([1.0, 3.0]), torch.tensor([1.0, 3.0]), "mean")
+    tensor(2.5000)
     """
     if reduction not in REDUCTIONS:
         raise _unknown("reduction", reduction, REDUCTIONS)

@@ -4,58 +4,31 @@ from __future__ import annotations
 
 import torch
 
-from ..utils._docstring import Substitution
-from ..utils._validation import (
-    InvalidParameterError,
-    StrOptions,
-    format_param_error,
-)
+from ..utils._validation import StrOptions
 from ._autograd import soft_counts
-from ._base import (
-    BASE_CONSTRAINTS,
-    _WeightedLoss,
-    check_functional_call,
-    class_vector_like,
-    full_precision,
-)
+from ._base import WeightedLoss
+from ._function import loss_function
 from ._reduction import combine_weights
 
 __all__ = ["SoftF1Loss", "soft_f1_loss"]
 
-_CONSTRAINTS = {**BASE_CONSTRAINTS, "average": [StrOptions({"macro", "weighted", "micro"})]}
 
-_AVERAGE = """average : {"macro", "weighted", "micro"}, default="macro"
+@loss_function(
+    average=[StrOptions({"macro", "weighted", "micro"})],
+    decomposes=False,
+    example='average="macro"',
+    parameters_doc="""\
+average : {"macro", "weighted", "micro"}, default="macro"
     How the per-class soft F1 scores are combined, as in
     :func:`sklearn.metrics.f1_score`: ``"macro"`` is their plain mean over the
     classes present in the batch targets (with positive weight); ``"weighted"``
     weights each class by its weighted count of target rows; ``"micro"`` pools the
-    counts (for single-label data, the weighted mean of :math:`p_t`)."""
-
-_REDUCTION = """reduction : {"mean", "sum"}, default="mean"
-    Both return the same scalar :math:`1 - \\overline{F_1}`: the soft F1 is computed
-    from counts over the whole batch and does not decompose into per-sample
-    losses, so ``"none"`` is refused with a ``ValueError``. The weights act inside
-    the counts (an integer weight counts a row that many times)."""
-
-
-def _refuse_none(reduction, caller):
-    if reduction == "none":
-        raise InvalidParameterError(
-            format_param_error(
-                "reduction",
-                caller,
-                '"mean" or "sum" (both return the batch soft-F1 loss)',
-                reduction,
-                "The soft F1 is computed from counts over the whole batch and does not "
-                "decompose into per-sample losses.",
-            )
-        )
-
-
-@full_precision
-def _soft_f1_loss(logits, target, sample_weight, *, average, weight, reduction, caller):
-    _refuse_none(reduction, caller)
-    weight = class_vector_like(weight, "weight", logits, caller)
+    counts (for single-label data, the weighted mean of :math:`p_t`).""",
+)
+def soft_f1_loss(
+    logits, target, sample_weight=None, *, average="macro", weight=None, reduction="mean"
+):
+    """Soft F1 loss with class and sample weights in the soft counts."""
     w = combine_weights(target, sample_weight, weight)
     if w is None:
         w_row = torch.ones_like(target, dtype=logits.dtype)
@@ -78,58 +51,7 @@ def _soft_f1_loss(logits, target, sample_weight, *, average, weight, reduction, 
     return 1 - score
 
 
-@Substitution(average=_AVERAGE, f1_reduction=_REDUCTION)
-def soft_f1_loss(
-    logits, target, sample_weight=None, *, average="macro", weight=None, reduction="mean"
-):
-    r"""Soft F1 loss with class and sample weights in the soft counts.
-
-    Functional twin of :class:`SoftF1Loss`; see it for the formula.
-
-    Parameters
-    ----------
-    %(logits)s
-    %(target)s
-    %(loss_sample_weight)s
-    %(average)s
-    %(weight)s
-    %(f1_reduction)s
-
-    Returns
-    -------
-    loss : Tensor
-        A scalar.
-
-    %(loss_checks)s
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import soft_f1_loss
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> loss = soft_f1_loss(logits, target)
-    >>> loss.backward()
-    """
-    caller = "soft_f1_loss"
-    _refuse_none(reduction, caller)
-    weight = check_functional_call(
-        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
-        reduction=reduction, average=average,
-    )
-    return _soft_f1_loss(
-        logits,
-        target,
-        sample_weight,
-        average=average,
-        weight=weight,
-        reduction=reduction,
-        caller=caller,
-    )
-
-
-@Substitution(average=_AVERAGE, f1_reduction=_REDUCTION)
-class SoftF1Loss(_WeightedLoss):
+class SoftF1Loss(WeightedLoss, function=soft_f1_loss):
     r"""Soft F1 loss: one minus the macro F1 computed from probabilities.
 
     With :math:`p_{ic}` the softmax of the logits and :math:`w_i = s_i \, c_{y_i}`, the
@@ -162,40 +84,4 @@ class SoftF1Loss(_WeightedLoss):
     :math:`N \times K` one-hot matrix. A differentiable surrogate of F1 in the spirit of
     Jansche, "Maximum Expected F-Measure Training of Logistic Regression Models",
     HLT/EMNLP 2005.
-
-    Parameters
-    ----------
-    %(average)s
-    %(weight)s
-    %(f1_reduction)s
-
-    Notes
-    -----
-    Shapes:
-
-    - ``logits``: :math:`(N, K)`, floating point.
-    - ``target``: :math:`(N,)`, integer class indices.
-    - ``sample_weight``: :math:`(N,)` or ``None``.
-    - output: a scalar.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import SoftF1Loss
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> confidence = torch.tensor([1.0, 1.0, 0.2, 1.0, 0.2, 1.0])
-    >>> criterion = SoftF1Loss(average="macro")
-    >>> loss = criterion(logits, target, sample_weight=confidence)
-    >>> loss.backward()
     """
-
-    decomposes = False  # computed from counts over the whole batch
-    _parameter_constraints = _CONSTRAINTS
-    _hyper_parameters = ("average",)
-    _function = staticmethod(_soft_f1_loss)
-
-    def __init__(self, *, average="macro", weight=None, reduction="mean"):
-        _refuse_none(reduction, type(self).__name__)
-        super().__init__(weight=weight, reduction=reduction, average=average)
-        self.average = average

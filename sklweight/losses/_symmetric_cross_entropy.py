@@ -7,27 +7,21 @@ from numbers import Real
 import torch
 import torch.nn.functional as F
 
-from ..utils._docstring import Substitution
 from ..utils._validation import Interval
-from ._base import (
-    BASE_CONSTRAINTS,
-    _WeightedLoss,
-    check_functional_call,
-    class_vector_like,
-    full_precision,
-)
+from ._base import WeightedLoss
+from ._function import loss_function
 from ._reduction import combine_weights, weighted_reduce
 
-__all__ = ["SymmetricCrossEntropyLoss", "symmetric_cross_entropy"]
+__all__ = ["SymmetricCrossEntropyLoss", "symmetric_cross_entropy_loss"]
 
-_CONSTRAINTS = {
-    **BASE_CONSTRAINTS,
-    "alpha": [Interval(Real, 0, None, closed="left")],
-    "beta": [Interval(Real, 0, None, closed="left")],
-    "log_zero": [Interval(Real, None, 0, closed="neither")],
-}
 
-_SCE_PARAMETERS = """alpha : float, default=0.1
+@loss_function(
+    alpha=[Interval(Real, 0, None, closed="left")],
+    beta=[Interval(Real, 0, None, closed="left")],
+    log_zero=[Interval(Real, None, 0, closed="neither")],
+    example="alpha=0.1, beta=1.0",
+    parameters_doc="""\
+alpha : float, default=0.1
     Coefficient :math:`\\alpha \\ge 0` of the cross-entropy term (the paper's value
     for CIFAR-10). ``alpha=1, beta=0`` is exactly the cross-entropy.
 beta : float, default=1.0
@@ -35,14 +29,13 @@ beta : float, default=1.0
 log_zero : float, default=-4.0
     The value :math:`A < 0` that :math:`\\log 0` is clipped to in the reverse
     cross-entropy (the paper's choice is -4); the reverse term is
-    :math:`-A (1 - p_t)`, bounded by :math:`-A`."""
-
-
-@full_precision
-def _symmetric_cross_entropy(
-    logits, target, sample_weight, *, alpha, beta, log_zero, weight, reduction, caller
+    :math:`-A (1 - p_t)`, bounded by :math:`-A`.""",
+)
+def symmetric_cross_entropy_loss(
+    logits, target, sample_weight=None, *, alpha=0.1, beta=1.0, log_zero=-4.0, weight=None,
+    reduction="mean",
 ):
-    weight = class_vector_like(weight, "weight", logits, caller)
+    """Symmetric cross-entropy with class and sample weights."""
     ce = F.cross_entropy(logits, target, reduction="none")  # -log p_t, from log_softmax
     # reverse CE = -sum_k p_k log onehot_k = -A sum_{k != t} p_k = -A (1 - p_t), and
     # 1 - p_t = -expm1(log p_t), exact near p_t = 1
@@ -52,64 +45,7 @@ def _symmetric_cross_entropy(
     return weighted_reduce(loss, combine_weights(target, sample_weight, weight), reduction)
 
 
-@Substitution(sce_parameters=_SCE_PARAMETERS)
-def symmetric_cross_entropy(
-    logits,
-    target,
-    sample_weight=None,
-    *,
-    alpha=0.1,
-    beta=1.0,
-    log_zero=-4.0,
-    weight=None,
-    reduction="mean",
-):
-    r"""Symmetric cross-entropy with class and sample weights.
-
-    Functional twin of :class:`SymmetricCrossEntropyLoss`; see it for the formula.
-
-    Parameters
-    ----------
-    %(logits)s
-    %(target)s
-    %(loss_sample_weight)s
-    %(sce_parameters)s
-    %(weight)s
-    %(reduction)s
-
-    %(loss_returns)s
-
-    %(loss_checks)s
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import symmetric_cross_entropy
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> loss = symmetric_cross_entropy(logits, target, alpha=0.1, beta=1.0)
-    >>> loss.backward()
-    """
-    caller = "symmetric_cross_entropy"
-    weight = check_functional_call(
-        caller, _CONSTRAINTS, logits, target, sample_weight, weight=weight,
-        reduction=reduction, alpha=alpha, beta=beta, log_zero=log_zero,
-    )
-    return _symmetric_cross_entropy(
-        logits,
-        target,
-        sample_weight,
-        alpha=alpha,
-        beta=beta,
-        log_zero=log_zero,
-        weight=weight,
-        reduction=reduction,
-        caller=caller,
-    )
-
-
-@Substitution(sce_parameters=_SCE_PARAMETERS)
-class SymmetricCrossEntropyLoss(_WeightedLoss):
+class SymmetricCrossEntropyLoss(WeightedLoss, function=symmetric_cross_entropy_loss):
     r"""Symmetric cross-entropy (Wang et al., 2019) with class and sample weights.
 
     The cross-entropy :math:`H(y, p)` plus the reverse cross-entropy :math:`H(p, y)`,
@@ -131,43 +67,8 @@ class SymmetricCrossEntropyLoss(_WeightedLoss):
     Wang, Ma, Chen, Luo, Yi and Bailey, "Symmetric Cross Entropy for Robust Learning with
     Noisy Labels", ICCV 2019, https://arxiv.org/abs/1908.06112.
 
-    Parameters
-    ----------
-    %(sce_parameters)s
-    %(weight)s
-    %(reduction)s
-
-    Notes
-    -----
-    Shapes:
-
-    %(loss_shape)s
-
     See Also
     --------
     GeneralizedCrossEntropyLoss : The other noise-robust loss, between cross-entropy and
         the mean absolute error.
-
-    Examples
-    --------
-    >>> import torch
-    >>> from sklweight.losses import SymmetricCrossEntropyLoss
-    >>> logits = torch.randn(6, 3, requires_grad=True)
-    >>> target = torch.tensor([0, 1, 2, 0, 0, 0])
-    >>> confidence = torch.tensor([1.0, 1.0, 0.2, 1.0, 0.2, 1.0])
-    >>> criterion = SymmetricCrossEntropyLoss(alpha=0.1, beta=1.0, weight=[0.5, 2.0, 2.0])
-    >>> loss = criterion(logits, target, sample_weight=confidence)
-    >>> loss.backward()
     """
-
-    _parameter_constraints = _CONSTRAINTS
-    _hyper_parameters = ("alpha", "beta", "log_zero")
-    _function = staticmethod(_symmetric_cross_entropy)
-
-    def __init__(self, *, alpha=0.1, beta=1.0, log_zero=-4.0, weight=None, reduction="mean"):
-        super().__init__(
-            weight=weight, reduction=reduction, alpha=alpha, beta=beta, log_zero=log_zero
-        )
-        self.alpha = alpha
-        self.beta = beta
-        self.log_zero = log_zero

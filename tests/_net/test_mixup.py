@@ -7,7 +7,7 @@ import torch
 from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier
 from sklweight._net.batching import WeightedInput
 from sklweight._net.mixup import mix_rows, mixup_train_step
-from sklweight.losses import weighted_cross_entropy
+from sklweight.losses import weighted_cross_entropy_loss
 
 
 def test_mix_rows_mixes_each_row_with_a_permuted_partner():
@@ -52,7 +52,7 @@ def test_the_loss_keeps_each_labels_row_weight(normalization):
     logits = net.module_(mixed)
 
     def batch_loss(target, weight):
-        mean = weighted_cross_entropy(logits, target, weight)  # sum(w l) / sum(w)
+        mean = weighted_cross_entropy_loss(logits, target, weight)  # sum(w l) / sum(w)
         return mean if normalization == "batch" else mean * weight.mean()
 
     expected = lam * batch_loss(y, w) + (1 - lam) * batch_loss(y[perm], w[perm])

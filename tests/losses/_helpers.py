@@ -8,6 +8,8 @@ gathers and custom backward passes).
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
 import torch
 
@@ -22,14 +24,14 @@ from sklweight.losses import (
     SymmetricCrossEntropyLoss,
     WeightedCrossEntropyLoss,
     focal_loss,
-    generalized_cross_entropy,
+    generalized_cross_entropy_loss,
     label_smoothing_loss,
     ldam_loss,
     logit_adjusted_loss,
     poly_loss,
     soft_f1_loss,
-    symmetric_cross_entropy,
-    weighted_cross_entropy,
+    symmetric_cross_entropy_loss,
+    weighted_cross_entropy_loss,
 )
 
 CUDA = torch.cuda.is_available()
@@ -146,6 +148,12 @@ def ref_soft_f1(z, target, w=None, average="macro"):
     return 1 - 2 * tp.sum() / (2 * tp.sum() + fp.sum() + fn.sum())
 
 
+def ref_taylor_cross_entropy(z, target, order=2):
+    """sum_{k <= order} (1 - p_t) ** k / k (Feng et al., 2020)."""
+    p_t = (torch.exp(_log_softmax(z)) * _one_hot(target, z.shape[1], z.dtype)).sum(1)
+    return sum((1 - p_t) ** k / k for k in range(1, order + 1))
+
+
 def ref_reduce(per_sample, w, reduction):
     w = torch.ones_like(per_sample) if w is None else w
     if reduction == "none":
@@ -159,8 +167,9 @@ def ref_reduce(per_sample, w, reduction):
 
 
 @dataclasses.dataclass
-class LossSpec:
-    """One loss: how to build it for K classes and its float64 reference."""
+class LossCase:
+    """One loss of the catalogue: how to build it for K classes, its float64 reference,
+    the hyper-parameters that make it the cross-entropy and values it must refuse."""
 
     name: str
     cls: type
@@ -169,6 +178,11 @@ class LossSpec:
     reference: object  # (z, target, **params) -> per-sample loss (or scalar for soft-F1)
     decomposable: bool = True
     needs_counts: bool = False
+    # hyper-parameters under which the loss equals torch's cross-entropy (None: never)
+    as_cross_entropy: dict | None = None
+    cross_entropy_rtol: float = 1e-12
+    # hyper-parameter values refused with InvalidParameterError naming the parameter
+    invalid: tuple = ()
 
     def kwargs(self, k, **extra):
         out = dict(self.params)
@@ -202,54 +216,85 @@ class LossSpec:
         return ("mean", "sum", "none") if self.decomposable else ("mean", "sum")
 
 
-SPECS = [
-    LossSpec("cross_entropy", WeightedCrossEntropyLoss, weighted_cross_entropy, {}, ref_ce),
-    LossSpec("focal", FocalLoss, focal_loss, {"gamma": 2.0}, ref_focal),
-    LossSpec(
-        "soft_f1", SoftF1Loss, soft_f1_loss, {"average": "macro"}, ref_soft_f1, decomposable=False
+CATALOGUE = [
+    LossCase(
+        "cross_entropy", WeightedCrossEntropyLoss, weighted_cross_entropy_loss, {}, ref_ce,
+        as_cross_entropy={},
     ),
-    LossSpec(
-        "label_smoothing",
-        LabelSmoothingLoss,
-        label_smoothing_loss,
-        {"smoothing": 0.2},
-        ref_label_smoothing,
+    LossCase(
+        "focal", FocalLoss, focal_loss, {"gamma": 2.0}, ref_focal,
+        as_cross_entropy={"gamma": 0.0},
+        invalid=({"gamma": -0.5}, {"gamma": "2"}, {"alpha": 1.5}, {"alpha": -0.1}),
     ),
-    LossSpec(
-        "logit_adjusted",
-        LogitAdjustedLoss,
-        logit_adjusted_loss,
-        {"tau": 1.0},
-        ref_logit_adjusted,
-        needs_counts=True,
+    LossCase(
+        "soft_f1", SoftF1Loss, soft_f1_loss, {"average": "macro"}, ref_soft_f1,
+        decomposable=False, invalid=({"average": "binary"},),
     ),
-    LossSpec(
-        "ldam",
-        LDAMLoss,
-        ldam_loss,
-        {"max_margin": 0.5, "scale": 3.0},
-        ref_ldam,
-        needs_counts=True,
+    LossCase(
+        "label_smoothing", LabelSmoothingLoss, label_smoothing_loss, {"smoothing": 0.2},
+        ref_label_smoothing, as_cross_entropy={"smoothing": 0.0},
+        invalid=({"smoothing": -0.1}, {"smoothing": 1.0}, {"smoothing": 1.5}),
     ),
-    LossSpec("poly", PolyLoss, poly_loss, {"epsilon": 1.0}, ref_poly),
-    LossSpec(
-        "generalized_cross_entropy",
-        GeneralizedCrossEntropyLoss,
-        generalized_cross_entropy,
-        {"q": 0.7},
-        ref_generalized_cross_entropy,
+    LossCase(
+        "logit_adjusted", LogitAdjustedLoss, logit_adjusted_loss, {"tau": 1.0},
+        ref_logit_adjusted, needs_counts=True, as_cross_entropy={"tau": 0.0},
+        invalid=({"tau": -1.0},),
     ),
-    LossSpec(
-        "symmetric_cross_entropy",
-        SymmetricCrossEntropyLoss,
-        symmetric_cross_entropy,
-        {"alpha": 0.1, "beta": 1.0, "log_zero": -4.0},
-        ref_symmetric_cross_entropy,
+    LossCase(
+        "ldam", LDAMLoss, ldam_loss, {"max_margin": 0.5, "scale": 3.0}, ref_ldam,
+        needs_counts=True, as_cross_entropy={"max_margin": 1e-12, "scale": 1.0},
+        cross_entropy_rtol=1e-9,
+        invalid=({"scale": 0.0}, {"scale": -1.0}, {"max_margin": 0.0}),
+    ),
+    LossCase(
+        "poly", PolyLoss, poly_loss, {"epsilon": 1.0}, ref_poly,
+        as_cross_entropy={"epsilon": 0.0}, invalid=({"epsilon": -1.5},),
+    ),
+    LossCase(
+        "generalized_cross_entropy", GeneralizedCrossEntropyLoss,
+        generalized_cross_entropy_loss, {"q": 0.7}, ref_generalized_cross_entropy,
+        as_cross_entropy={"q": 0.0},
+        invalid=({"q": -0.1}, {"q": 1.5}, {"q": "0.7"}, {"q": None}),
+    ),
+    LossCase(
+        "symmetric_cross_entropy", SymmetricCrossEntropyLoss, symmetric_cross_entropy_loss,
+        {"alpha": 0.1, "beta": 1.0, "log_zero": -4.0}, ref_symmetric_cross_entropy,
+        as_cross_entropy={"alpha": 1.0, "beta": 0.0},
+        invalid=(
+            {"alpha": -0.1}, {"beta": -1.0}, {"log_zero": 0.0}, {"log_zero": 4.0},
+            {"beta": "1"},
+        ),
     ),
 ]
-SPEC_IDS = [spec.name for spec in SPECS]
-DECOMPOSABLE = [spec for spec in SPECS if spec.decomposable]
-DECOMPOSABLE_IDS = [spec.name for spec in DECOMPOSABLE]
+
+
+USER_GUIDE = Path(__file__).resolve().parents[2] / "docs" / "user_guide" / "losses.rst"
+
+
+def user_guide_code():
+    """The Python blocks of the user guide's "Write your own loss" section, in order."""
+    text = USER_GUIDE.read_text()
+    section = text[text.index(".. _losses_write_your_own:"):]
+    blocks = re.findall(r"\.\. code-block:: python\n\n((?:   .*\n|\n)+)", section)
+    return [re.sub(r"^   ", "", block, flags=re.M) for block in blocks]
+
+
+def _user_guide_case():
+    """The loss the user guide writes (its first block), as a catalogue entry."""
+    namespace = {"__name__": "user_guide_losses"}
+    exec(user_guide_code()[0], namespace)  # noqa: S102 (our own documentation)
+    return LossCase(
+        "taylor_cross_entropy (user guide)", namespace["TaylorCrossEntropyLoss"],
+        namespace["taylor_cross_entropy_loss"], {"order": 3}, ref_taylor_cross_entropy,
+        invalid=({"order": 0}, {"order": 1.5}),
+    )
+
+
+# the catalogue and the loss of the user guide: the shared tests run on both
+CASES = [*CATALOGUE, _user_guide_case()]
+IDS = [case.name for case in CASES]
+DECOMPOSABLE = [case for case in CASES if case.decomposable]
+DECOMPOSABLE_IDS = [case.name for case in DECOMPOSABLE]
 
 
 def assert_close(actual, expected, rtol=1e-6, atol=1e-8):

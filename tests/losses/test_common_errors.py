@@ -9,18 +9,18 @@ import torch
 
 from sklweight.utils._validation import InvalidParameterError, skip_value_checks
 
-from ._helpers import SPEC_IDS, SPECS, make_batch
+from ._helpers import CASES, IDS, make_batch
 
 K = 3
 
 
-def _calls(spec):
+def _calls(case):
     """Both public entry points: the Module and the function (named as in messages)."""
     return [
-        (spec.cls.__name__, lambda z, t, s=None, **kw: spec.module(K, **kw)(z, t, s)),
+        (case.cls.__name__, lambda z, t, s=None, **kw: case.module(K, **kw)(z, t, s)),
         (
-            spec.function.__name__,
-            lambda z, t, s=None, **kw: spec.function(z, t, s, **spec.kwargs(K, **kw)),
+            case.function.__name__,
+            lambda z, t, s=None, **kw: case.function(z, t, s, **case.kwargs(K, **kw)),
         ),
     ]
 
@@ -50,20 +50,20 @@ BAD_TENSORS = {
 }
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
-@pytest.mark.parametrize("case", list(BAD_TENSORS), ids=list(BAD_TENSORS))
-def test_bad_tensors_raise_value_error(spec, case):
-    corrupt, match = BAD_TENSORS[case]
-    for caller, call in _calls(spec):
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("bad", list(BAD_TENSORS), ids=list(BAD_TENSORS))
+def test_bad_tensors_raise_value_error(case, bad):
+    corrupt, match = BAD_TENSORS[bad]
+    for caller, call in _calls(case):
         with pytest.raises(ValueError, match=match) as info:
             call(*corrupt(*_batch()))
         assert caller in str(info.value)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
-def test_value_checks_can_be_skipped_but_shapes_cannot(spec):
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_value_checks_can_be_skipped_but_shapes_cannot(case):
     logits, target, sample_weight = _batch()
-    module = spec.module(K)
+    module = case.module(K)
     with skip_value_checks():
         module(logits, target, sample_weight.abs())
         with pytest.raises(ValueError, match="'target'"):
@@ -78,40 +78,40 @@ BAD_WEIGHTS = {
 }
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
-@pytest.mark.parametrize("case", list(BAD_WEIGHTS), ids=list(BAD_WEIGHTS))
-def test_bad_class_weight(spec, case):
-    weight, match = BAD_WEIGHTS[case]
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+@pytest.mark.parametrize("bad", list(BAD_WEIGHTS), ids=list(BAD_WEIGHTS))
+def test_bad_class_weight(case, bad):
+    weight, match = BAD_WEIGHTS[bad]
     with pytest.raises(ValueError, match=match):
-        spec.module(K, weight=weight)
+        case.module(K, weight=weight)
     with pytest.raises(ValueError, match=match):
-        spec.call_function(*_batch(), weight=weight)
+        case.call_function(*_batch(), weight=weight)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
-def test_class_weight_of_wrong_length_names_k(spec):
-    for caller, call in _calls(spec):
+@pytest.mark.parametrize("case", CASES, ids=IDS)
+def test_class_weight_of_wrong_length_names_k(case):
+    for caller, call in _calls(case):
         with pytest.raises(ValueError, match=r"'weight'.*length 3.*K=3.*length 2") as info:
             call(*_batch(), weight=[1.0, 2.0])
         assert caller in str(info.value)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("reduction", ["avg", "MEAN", None])
-def test_unknown_reduction(spec, reduction):
-    with pytest.raises(InvalidParameterError, match=rf"'reduction'.*{spec.cls.__name__}.*Got"):
-        spec.module(K, reduction=reduction)
+def test_unknown_reduction(case, reduction):
+    with pytest.raises(InvalidParameterError, match=rf"'reduction'.*{case.cls.__name__}.*Got"):
+        case.module(K, reduction=reduction)
     with pytest.raises(ValueError, match="'reduction'"):
-        spec.call_function(*_batch(), reduction=reduction)
+        case.call_function(*_batch(), reduction=reduction)
 
 
-@pytest.mark.parametrize("spec", SPECS, ids=SPEC_IDS)
+@pytest.mark.parametrize("case", CASES, ids=IDS)
 @pytest.mark.parametrize("name", ["target", "sample_weight"])
-def test_tensors_on_another_device(spec, name):
+def test_tensors_on_another_device(case, name):
     logits, target, sample_weight = _batch()
     moved = {"target": target, "sample_weight": sample_weight}
     moved[name] = moved[name].to("meta")  # any device other than the logits' one
     with skip_value_checks():  # value checks would read the meta tensor first
-        for _caller, call in _calls(spec):
+        for _caller, call in _calls(case):
             with pytest.raises(ValueError, match=rf"'{name}'.*device of logits \(cpu\).*meta"):
                 call(logits, moved["target"], moved["sample_weight"])

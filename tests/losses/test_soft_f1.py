@@ -11,7 +11,6 @@ from sklearn.metrics import f1_score
 
 from sklweight.losses import SoftF1Loss, soft_f1_loss
 from sklweight.losses._autograd import soft_counts
-from sklweight.utils._validation import InvalidParameterError
 
 from ._helpers import assert_close, make_batch
 
@@ -109,7 +108,3 @@ def test_custom_backward_soft_counts_gradcheck_and_one_unused_output():
     soft_counts(z, target)[0].sum().backward()  # pred unused: its gradient is zero
     assert torch.isfinite(z.grad).all()
 
-
-def test_invalid_average():
-    with pytest.raises(InvalidParameterError, match=r"'average' parameter of SoftF1Loss"):
-        SoftF1Loss(average="binary")
