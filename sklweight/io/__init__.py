@@ -17,15 +17,17 @@ Pickle and ``joblib.dump`` keep working for files you trust.
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 from ..utils._warnings import warn_user
-from ._container import FORMAT_VERSION, read_file, write_file
+from ._container import read_file, write_file
 from ._decode import Decoder
 from ._encode import Encoder
 from ._errors import InvalidFileError, PersistenceError, UntrustedTypeError
 from ._trust import SKLEARN_ESTIMATORS, is_trusted
 
 __all__ = [
-    "FORMAT_VERSION",
     "SKLEARN_ESTIMATORS",
     "InvalidFileError",
     "PersistenceError",
@@ -81,7 +83,7 @@ def save(estimator, path):
     from .. import __version__  # noqa: PLC0415
 
     encoder = Encoder()
-    spec = encoder.encode(estimator, type(estimator).__name__)
+    spec = encoder.encode_top(estimator, type(estimator).__name__)
     payload = {
         "estimator": spec,
         "types": sorted(encoder.types),
@@ -128,19 +130,13 @@ def load(path, *, trusted=None, device=None):
     save : write the file.
     """
     trusted = _check_trusted(trusted)
-    payload, tensors = read_file(path)
-    untrusted = _untrusted(payload, trusted)
-    if untrusted:
-        raise UntrustedTypeError.for_names(untrusted)
-    decoder = Decoder(tensors, trusted, device)
-    try:
-        estimator = decoder.decode(payload["estimator"])
-    except (KeyError, TypeError, AttributeError, RuntimeError) as exc:
-        # a file sklweight.save wrote lacks no entry; a trusted class whose constructor
-        # changed since the file was written lands here too
-        raise InvalidFileError(
-            f"The file's payload could not be rebuilt here ({type(exc).__name__}: {exc})."
-        ) from exc
+    with _naming(path):
+        payload, tensors, size = read_file(path)
+        untrusted = _untrusted(payload, trusted)
+        if untrusted:
+            raise UntrustedTypeError.for_names(untrusted)
+        decoder = Decoder(tensors, trusted, device, budget=4 * size)
+        estimator = decoder.decode_top(payload.get("estimator"))
     if decoder.sklearn_used:
         _warn_sklearn_version(payload)
     return estimator
@@ -160,8 +156,9 @@ def get_untrusted_types(path):
         Sorted ``module.qualname`` names; pass those you trust as ``load(path,
         trusted=names)``.
     """
-    payload, _ = read_file(path)
-    return _untrusted(payload, ())
+    with _naming(path):
+        payload, _, _ = read_file(path)
+        return _untrusted(payload, ())
 
 
 def _untrusted(payload, trusted):
@@ -172,14 +169,45 @@ def _untrusted(payload, trusted):
 
 
 def _check_trusted(trusted):
+    """``trusted`` as a tuple of names, read once (a generator is consumed here only)."""
     if trusted is None:
         return ()
-    if isinstance(trusted, str) or not all(isinstance(t, str) for t in trusted):
+    names = None
+    if not isinstance(trusted, (str, bytes)):
+        try:
+            names = tuple(trusted)
+        except TypeError:
+            names = None
+    if names is None or not all(isinstance(t, str) for t in names):
         raise TypeError(
             "The 'trusted' parameter of load must be a list of 'module.qualname' strings "
             f"or None. Got {trusted!r} instead. Example: trusted=['mypkg.nets.MyModule']."
         )
-    return tuple(trusted)
+    return names
+
+
+@contextlib.contextmanager
+def _naming(path):
+    """Turn every failure of reading ``path`` into a PersistenceError that names it."""
+    where = repr(os.fspath(path))
+    try:
+        yield
+    except OSError as exc:
+        raise InvalidFileError(f"Cannot load {where}: {exc.strerror or exc}.") from exc
+    except PersistenceError as exc:
+        raise type(exc)(f"Cannot load {where}: {exc}") from exc
+    except Exception as exc:  # noqa: BLE001 (a hostile file can provoke any error)
+        raise InvalidFileError(
+            f"Cannot load {where}: its contents could not be rebuilt here "
+            f"({type(exc).__name__}: {_first_line(exc)}). A file sklweight.save wrote "
+            "raises this when a trusted class changed since; otherwise the file is not one "
+            "sklweight.save wrote."
+        ) from exc
+
+
+def _first_line(exc):
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else ""
 
 
 def _warn_sklearn_version(payload):
