@@ -74,3 +74,69 @@ def _same(a, b, where="estimator"):  # noqa: C901, PLR0911 (one branch per kind 
         _same(vars(a), vars(b), where)
         return
     assert type(a) is type(b) and (a == b or (a != a and b != b)), (where, a, b)
+
+
+# ------------------------------------------------------------------ forged files
+# An attacker who read docs/user_guide/persistence.rst writes files by hand: an 8-byte
+# little-endian header length, a JSON header (tensor entries and ``__metadata__``), the
+# tensor bytes, and a SHA-256 computed as the format says (so the checksum passes).
+_CODES = {"float64": "F64", "float32": "F32", "int64": "I64", "int32": "I32",
+          "uint8": "U8", "bool": "BOOL"}
+
+
+def checksum(version, payload_text, tensors):
+    """The file's SHA-256 as the user guide describes it (``tensors``: numpy arrays)."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    digest.update(f"sklweight\0{version}\0".encode())
+    digest.update(payload_text.encode("utf-8"))
+    for name in sorted(tensors):
+        array = np.ascontiguousarray(tensors[name])
+        dtype = torch.from_numpy(array[:0].copy()).dtype
+        digest.update(f"\0{name}\0{dtype}\0{tuple(array.shape)}\0".encode())
+        digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+def forge(path, payload, tensors=None, *, entries=None, metadata=None, version="2",
+          data=None):
+    """Write a file of the documented layout with a valid checksum.
+
+    ``payload`` is a dict (written as JSON) or a str (written verbatim); ``entries``
+    replaces the tensor entries of the header, ``data`` the data section, ``metadata``
+    updates the metadata after the checksum is computed.
+    """
+    import json
+
+    tensors = {k: np.ascontiguousarray(v) for k, v in (tensors or {}).items()}
+    text = payload if isinstance(payload, str) else json.dumps(payload)
+    header, chunks, offset = {}, [], 0
+    for name, array in tensors.items():
+        raw = array.tobytes()
+        header[name] = {"dtype": _CODES[array.dtype.name], "shape": list(array.shape),
+                        "data_offsets": [offset, offset + len(raw)]}
+        chunks.append(raw)
+        offset += len(raw)
+    if entries is not None:
+        header = entries
+    meta = {"format": "sklweight", "format_version": version, "payload": text,
+            "sha256": checksum(version, text, tensors)}
+    meta.update(metadata or {})
+    header["__metadata__"] = meta
+    raw_header = json.dumps(header).encode()
+    body = b"".join(chunks) if data is None else data
+    with open(path, "wb") as file:
+        file.write(len(raw_header).to_bytes(8, "little") + raw_header + body)
+    return path
+
+
+def parts(path):
+    """``(payload dict, {name: numpy array})`` of a saved file, to edit and forge again."""
+    import json
+
+    from safetensors import safe_open
+
+    with safe_open(path, framework="np") as file:
+        payload = json.loads(file.metadata()["payload"])
+        return payload, {key: file.get_tensor(key) for key in file.keys()}
