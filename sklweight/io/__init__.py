@@ -4,13 +4,17 @@ The file is a `safetensors <https://huggingface.co/docs/safetensors>`_ file: the
 hyper-parameters and plain fitted attributes are JSON in its metadata header, the tensors
 (module, criterion and optimizer states, numeric fitted arrays) are its tensors, and a
 format version and a SHA-256 of the contents sit beside them. Loading parses it with
-safetensors and ``json`` only -- nothing is unpickled -- and rebuilds objects only from
-classes and functions that are trusted: sklweight's, torch's layers, losses and
-optimizers, skorch's callbacks and a few scikit-learn preprocessing steps
-(:data:`SKLEARN_ESTIMATORS`), plus those the caller lists in ``trusted=`` (a custom
-module class, say), as ``skops.io.load`` does. A truncated, corrupted, edited or foreign
-file, or one of an unsupported format version, raises :class:`InvalidFileError`; an
-untrusted name raises :class:`UntrustedTypeError` before anything is imported.
+``json`` only -- nothing is unpickled -- and rebuilds objects only from classes and
+functions that are trusted: sklweight's, torch's layers, losses and optimizers, skorch's
+callbacks, the scikit-learn classes of :data:`SKLEARN_ESTIMATORS`, plus those the
+caller lists in ``trusted=`` (a custom module class, say), as ``skops.io.load`` does.
+
+A file is treated as hostile: ``load`` returns only estimators, sets only fitted
+attributes, checks every declared shape against the bytes the file holds before
+allocating, builds modules on the meta device first, and raises a
+:class:`PersistenceError` naming the file for every failure. The checksum detects
+corruption, not tampering. The user guide's "Safe persistence" page states the rules,
+the allocation bound and why the format is not skops'.
 
 Pickle and ``joblib.dump`` keep working for files you trust.
 """
@@ -44,12 +48,13 @@ def save(estimator, path):
     Parameters
     ----------
     estimator : object
-        A :class:`~sklweight.WeightedMLPClassifier` or
-        :class:`~sklweight.WeightedNeuralNetClassifier` (its module given as a class, as
-        skorch builds it: ``module=MyModule, module__width=64``), fitted or not, or a
-        ``Pipeline`` of them and the scikit-learn steps in :data:`SKLEARN_ESTIMATORS`.
+        An estimator, fitted or not: one of sklweight's (a
+        :class:`~sklweight.WeightedNeuralNetClassifier` with its module given as a class,
+        as skorch builds it: ``module=MyModule, module__width=64``), one of the
+        scikit-learn classes in :data:`SKLEARN_ESTIMATORS`, or a ``Pipeline`` /
+        ``ColumnTransformer`` of them (the pipeline ``sklweight compare`` prints).
         Hyper-parameters may be plain values, arrays, classes and functions (stored by
-        name), ``ClassWeights`` and loss instances.
+        name), ``ClassWeights``, loss instances and metadata-routing requests.
     path : str or path-like
         The file to write (replaced atomically if it exists).
 
@@ -57,7 +62,11 @@ def save(estimator, path):
     ------
     TypeError
         Something in the estimator cannot be stored without pickle (a module instance,
-        a lambda, an unsupported scikit-learn step); the message says where.
+        a lambda, an unsupported scikit-learn class), or ``estimator`` is not an
+        estimator; the message says where.
+    ValueError
+        Its JSON description exceeds the 4 MiB ``load`` reads (a history of many
+        thousands of epochs).
 
     See Also
     --------
@@ -100,11 +109,11 @@ def load(path, *, trusted=None, device=None):
     ----------
     path : str or path-like
         A file written by :func:`save`.
-    trusted : list of str or None, default=None
+    trusted : iterable of str or None, default=None
         ``module.qualname`` names of classes and functions the file may use beyond the
-        defaults (a custom module class: ``trusted=["mypkg.nets.MyModule"]``). Loading
-        imports and uses them; list only what you trust. :func:`get_untrusted_types`
-        shows what a file needs.
+        defaults (a custom module class: ``trusted=["mypkg.nets.MyModule"]``); read once,
+        so a generator works. Loading imports and uses them; list only what you trust.
+        :func:`get_untrusted_types` shows what a file needs.
     device : str or None, default=None
         Device for the loaded classifiers (``"cpu"``, ``"cuda"``); ``None`` keeps the
         saved one, except that a CUDA model loads on the CPU where CUDA is unavailable
@@ -112,18 +121,24 @@ def load(path, *, trusted=None, device=None):
 
     Returns
     -------
-    estimator : object
-        The estimator, with identical predictions.
+    estimator : estimator
+        The estimator, with bit-identical predictions. Nothing else is returned: a file
+        whose top level is not an estimator is refused.
 
     Raises
     ------
-    InvalidFileError
-        The file is truncated, corrupted or edited (checksum), not written by
-        :func:`save` (a pickle, another safetensors file), or in an unsupported
-        format version.
     UntrustedTypeError
         The file names a class or function that is neither a default nor in
         ``trusted``; nothing has been imported.
+    InvalidFileError
+        Any other failure: the file is missing, not a regular file, truncated or
+        corrupted (checksum), not written by :func:`save` (a pickle, another
+        safetensors file), in an unsupported format version, or its payload is not one
+        :func:`save` writes (too deeply nested, shapes that do not match the tensors,
+        an attribute that would replace a method, ...). Both errors are
+        subclasses of :class:`PersistenceError` and name the file.
+    TypeError
+        ``trusted`` is not an iterable of strings.
 
     See Also
     --------
@@ -155,6 +170,11 @@ def get_untrusted_types(path):
     names : list of str
         Sorted ``module.qualname`` names; pass those you trust as ``load(path,
         trusted=names)``.
+
+    Raises
+    ------
+    InvalidFileError
+        The file cannot be read (see :func:`load`); the message names it.
     """
     with _naming(path):
         payload, _, _ = read_file(path)

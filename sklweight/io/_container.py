@@ -49,7 +49,7 @@ FORMAT = "sklweight"
 _FORMAT_VERSION = 2  # bump when a file written now could not be read by older code
 _SUPPORTED_VERSIONS = frozenset({1, 2})
 
-MAX_HEADER_BYTES = 8 * 2**20
+MAX_HEADER_BYTES = 4 * 2**20
 """The largest JSON header (hyper-parameters, plain fitted attributes, history) read."""
 
 # safetensors dtype -> torch dtype; the names are those of the safetensors format

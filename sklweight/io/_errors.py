@@ -6,16 +6,23 @@ __all__ = ["InvalidFileError", "PersistenceError", "UntrustedTypeError"]
 
 
 class PersistenceError(ValueError):
-    """A file :func:`sklweight.load` refuses (base class; a ``ValueError``)."""
+    """A file :func:`sklweight.load` refuses (base class; a ``ValueError``).
+
+    Every failure of :func:`sklweight.load` and
+    :func:`sklweight.io.get_untrusted_types` is one of its subclasses, and the message
+    names the file.
+    """
 
 
 class InvalidFileError(PersistenceError):
     """Not a complete, unmodified file of a supported format version.
 
-    Raised for a truncated or corrupted file, a file whose checksum does not match its
-    contents (modified after it was written), a file not written by
-    :func:`sklweight.save` (a pickle, another safetensors file), and a format version
-    this sklweight does not read.
+    Raised for a missing file or one that is not a regular file, a truncated or
+    corrupted file (its checksum does not match its contents), a file not written by
+    :func:`sklweight.save` (a pickle, another safetensors file), a format version this
+    sklweight does not read, and a payload :func:`sklweight.save` would not write
+    (too deeply nested, shapes that do not match the file's tensors, an attribute that
+    would replace a method, a top level that is not an estimator, ...).
     """
 
 
