@@ -17,6 +17,7 @@ What a hostile file can make the decoder do is bounded by these rules:
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 
@@ -305,6 +306,14 @@ def _function(dec, obj):
     return dec.resolve(obj, "function")
 
 
+def _partial(dec, obj):
+    args = dec.decode(obj["args"])
+    if not isinstance(args, list):
+        raise invalid("a partial's arguments are not a list")
+    return functools.partial(dec.resolve(obj["func"], "function"), *args,
+                             **dec.mapping(obj["keywords"]))
+
+
 def _estimator(dec, obj):
     from skorch import NeuralNet  # noqa: PLC0415
 
@@ -371,10 +380,11 @@ _DECODERS = {
     "ndarray": _ndarray, "tensor": _tensor, "torch_dtype": _torch_dtype, "device": _device,
     "generator": _generator, "random_state": _random_state, "history": _history,
     "tuple": _tuple, "set": _set, "dict": _dict, "slice": _slice, "class": _class,
-    "function": _function, "estimator": _estimator, "object": _object, "loss": _loss,
-    "net": _net,
+    "function": _function, "partial": _partial, "estimator": _estimator,
+    "object": _object, "loss": _loss, "net": _net,
     **{name: _sklearn_kind(name) for name in (
-        "records", "sklearn_tree", "metadata_request", "np_generator",
+        "records", "sklearn_tree", "metadata_request", "np_generator", "hist_predictor",
+        "sklearn_loss",
     )},
 }
 

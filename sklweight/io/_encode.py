@@ -12,6 +12,8 @@ written as JSON. Everything else is a JSON object with a ``"__type__"`` entry:
 ``tensor``                a tensor of the file
 ``tuple``, ``set``, ``dict``   containers JSON lacks (a dict with non-string keys)
 ``slice``                 a ``slice`` (``ColumnTransformer.output_indices_``)
+``partial``               a ``functools.partial`` of a function named as above, with its
+                          arguments (HistGradientBoosting's ``check_array`` step)
 ``history``               a skorch ``History`` (list of epoch dicts)
 ``random_state``          a ``numpy.random.RandomState`` (its Mersenne-Twister state)
 ``generator``             a ``torch.Generator`` (its state tensor)
@@ -33,6 +35,7 @@ Anything else is refused at save time with a ``TypeError`` naming where it was f
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import types
@@ -149,6 +152,10 @@ class Encoder:
             return self._dict(obj, where)
         if isinstance(obj, type):
             return self.name(obj, where)
+        if type(obj) is functools.partial:
+            return {"__type__": "partial", "func": self.name(obj.func, where, "function"),
+                    "args": self.encode(list(obj.args), f"{where}.args"),
+                    "keywords": self.mapping(obj.keywords, where)}
         if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
             return self.name(obj, where, kind="function")
         if _is_net(obj):

@@ -16,7 +16,8 @@
 
 :func:`adopt` finishes an estimator once its attributes are set: a metadata request
 gets its owner back, a tree-based estimator's trees must read as many features as the
-estimator is fitted on.
+estimator is fitted on, a gradient boosting estimator's predictors are checked
+(``_hist_gradient_boosting.py``).
 """
 
 from __future__ import annotations
@@ -24,8 +25,19 @@ from __future__ import annotations
 import numpy as np
 
 from ._decode import check_dtype, invalid
+from ._hist_gradient_boosting import (
+    check_boosting,
+    decode_hist_predictor,
+    decode_np_generator,
+    decode_sklearn_loss,
+    encode_boosting,
+)
 
-__all__ = ["adopt", "encode_special"]
+__all__ = [
+    "adopt", "decode_hist_predictor", "decode_metadata_request", "decode_np_generator",
+    "decode_records", "decode_sklearn_loss", "decode_sklearn_tree", "encode_records",
+    "encode_special",
+]
 
 
 def encode_special(enc, obj, where):
@@ -37,7 +49,7 @@ def encode_special(enc, obj, where):
         return _encode_tree(enc, obj, where)
     if isinstance(obj, MetadataRequest):
         return _encode_metadata_request(obj)
-    return None
+    return encode_boosting(enc, obj, where)
 
 
 def encode_records(enc, array, where):
@@ -104,8 +116,9 @@ def decode_sklearn_tree(dec, obj):
     n_classes = dec.decode(obj["n_classes"])
     nodes, values = dec.decode(obj["nodes"]), dec.decode(obj["values"])
     if not all(type(v) is int and v >= 0 for v in (n_features, n_outputs, max_depth,
-                                                     node_count)):
-        raise invalid("a tree's sizes are not non-negative integers")
+                                                     node_count)) or max_depth > node_count:
+        raise invalid("a tree's sizes are not non-negative integers, its depth at most "
+                      "its node count")
     if not (isinstance(n_classes, np.ndarray) and n_classes.shape == (n_outputs,)
             and n_classes.dtype.kind == "i" and n_outputs >= 1 and (n_classes >= 1).all()):
         raise invalid("a tree's class counts do not match its outputs")
@@ -183,3 +196,4 @@ def adopt(estimator):
     if isinstance(tree, Tree) and vars(estimator).get("n_features_in_") != tree.n_features:
         raise invalid(f"a {type(estimator).__name__}'s tree reads {tree.n_features} "
                       "features but the estimator is fitted on another number")
+    check_boosting(estimator)

@@ -55,6 +55,7 @@ SKLEARN_ESTIMATORS = (
     "sklearn.preprocessing.LabelBinarizer",
     "sklearn.preprocessing.KBinsDiscretizer",
     "sklearn.preprocessing.PolynomialFeatures",
+    "sklearn.preprocessing.FunctionTransformer",
     "sklearn.impute.SimpleImputer",
     "sklearn.impute.MissingIndicator",
     "sklearn.impute.KNNImputer",
@@ -71,6 +72,14 @@ SKLEARN_ESTIMATORS = (
     "sklearn.ensemble.RandomForestClassifier",
     "sklearn.ensemble.RandomForestRegressor",
     "sklearn.ensemble.ExtraTreesClassifier",
+    "sklearn.ensemble.HistGradientBoostingClassifier",
+    "sklearn.ensemble.HistGradientBoostingRegressor",
+)
+
+# scikit-learn classes that are parts of the estimators above, never used alone
+_SKLEARN_PARTS = (
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn.utils.validation.check_array",  # HistGradientBoosting's numeric passthrough
 )
 
 # classes rebuilt from their constructor arguments (no fitted state, cheap constructors)
@@ -170,7 +179,7 @@ def default_trusted():
 
     objects += [getattr(builtins, name) for name in _TYPES]
     objects += [getattr(np, name) for name in _NUMPY_TYPES]
-    for dotted in SKLEARN_ESTIMATORS + OBJECT_CLASSES:
+    for dotted in SKLEARN_ESTIMATORS + _SKLEARN_PARTS + OBJECT_CLASSES:
         module, _, name = dotted.rpartition(".")
         objects.append(getattr(importlib.import_module(module), name))
     return frozenset(name_of(obj) for obj in objects)

@@ -81,7 +81,8 @@ def _same(a, b, where="estimator"):  # noqa: C901, PLR0911 (one branch per kind 
 # little-endian header length, a JSON header (tensor entries and ``__metadata__``), the
 # tensor bytes, and a SHA-256 computed as the format says (so the checksum passes).
 _CODES = {"float64": "F64", "float32": "F32", "int64": "I64", "int32": "I32",
-          "uint8": "U8", "bool": "BOOL"}
+          "uint64": "U64", "uint32": "U32", "uint16": "U16", "int16": "I16", "int8": "I8",
+          "float16": "F16", "uint8": "U8", "bool": "BOOL"}
 
 
 def checksum(version, payload_text, tensors):

@@ -224,6 +224,47 @@ def test_a_tree_pointing_outside_itself_is_refused(tmp_path):
     _refused(forge(path, payload, tensors), match="point outside the tree")
 
 
+@pytest.fixture(scope="module")
+def boosting(tmp_path_factory):
+    """A gradient boosting classifier with a categorical feature, saved."""
+    import pandas as pd
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(120),
+                      "c": pd.Categorical(rng.choice(["x", "y", "z"], 120))})
+    y = (X["c"] == "y") ^ (X["a"] > 0)
+    path = tmp_path_factory.mktemp("boosting") / "model.safetensors"
+    save(HistGradientBoostingClassifier(max_iter=3, random_state=0).fit(X, y), path)
+    return parts(path)
+
+
+def _first_split(tensors):
+    is_leaf = tensors["HistGradientBoostingClassifier._predictors[0][0].nodes.is_leaf"]
+    return int(np.flatnonzero(is_leaf == 0)[0])
+
+
+@pytest.mark.parametrize(("suffix", "value", "match"), [
+    ("_predictors[0][0].nodes.left", 10**9, "outside the predictor"),
+    ("_predictors[0][0].nodes.feature_idx", 7, "a feature the estimator is not fitted on"),
+    ("_predictors[0][0].nodes.bitset_idx", 10**6, "outside the predictor or its bitsets"),
+    ("_bin_mapper.bin_thresholds_[0]", 10**6, "categories are not in 0..255"),
+], ids=["child", "feature", "bitset", "category"])
+def test_gradient_boosting_indices_are_checked(tmp_path, boosting, suffix, value, match):
+    payload, tensors = boosting
+    tensors = dict(tensors)
+    name = f"HistGradientBoostingClassifier.{suffix}"
+    tensors[name] = tensors[name].copy()
+    if suffix.endswith("bitset_idx"):  # a categorical split, on c (column 0 once encoded)
+        for field, new in (("is_categorical", 1), ("feature_idx", 0)):
+            key = f"HistGradientBoostingClassifier._predictors[0][0].nodes.{field}"
+            tensors[key] = tensors[key].copy()
+            tensors[key][_first_split(tensors)] = new
+    where = _first_split(tensors) if "nodes" in suffix else 0
+    tensors[name][where] = value
+    _refused(forge(tmp_path / "boosting.safetensors", payload, tensors), match=match)
+
+
 def test_an_invalid_metadata_request_is_refused(hostile):
     request = {"__type__": "metadata_request", "methods": {"__init__": {"x": True}}}
     _refused(hostile(lambda p: p["estimator"]["attributes"].update(_metadata_request=request)),

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sklearn
+from sklearn._loss.loss import BaseLoss
 from sklearn.tree._tree import Tree
 
 from sklweight import WeightedMLPClassifier, load, save
@@ -79,7 +80,13 @@ def _same_vars(a, b):
     assert type(a) is type(b)
     assert vars(a).keys() == vars(b).keys()
     for name, value in vars(a).items():
-        if isinstance(value, Tree):
+        if isinstance(value, np.random.Generator):
+            assert value.bit_generator.state == getattr(b, name).bit_generator.state
+        elif isinstance(value, BaseLoss):
+            loaded = getattr(b, name)
+            assert type(value) is type(loaded) and value.n_classes == loaded.n_classes
+            assert value.constant_hessian == loaded.constant_hessian
+        elif isinstance(value, Tree):
             state, loaded = value.__getstate__(), getattr(b, name).__getstate__()
             for key in state:
                 assert np.array_equal(state[key], loaded[key]), (type(a).__name__, name, key)
@@ -106,13 +113,16 @@ CLASSES = {
     "PowerTransformer": {}, "OneHotEncoder": {"sparse_output": False},
     "OrdinalEncoder": {}, "LabelEncoder": "y", "LabelBinarizer": "y",
     "KBinsDiscretizer": {"n_bins": 3, "strategy": "uniform", "encode": "ordinal"},
-    "PolynomialFeatures": {}, "SimpleImputer": {}, "MissingIndicator": {},
+    "PolynomialFeatures": {}, "FunctionTransformer": {}, "SimpleImputer": {},
+    "MissingIndicator": {},
     "KNNImputer": {}, "PCA": {"n_components": 2}, "VarianceThreshold": {},
     "LogisticRegression": {}, "RidgeClassifier": {}, "LinearRegression": {},
     "Ridge": {}, "DummyClassifier": {}, "DecisionTreeClassifier": {"random_state": 0},
     "DecisionTreeRegressor": {"random_state": 0}, "ExtraTreeClassifier": {"random_state": 0},
     "RandomForestClassifier": _forest, "RandomForestRegressor": _forest,
     "ExtraTreesClassifier": _forest,
+    "HistGradientBoostingClassifier": {"max_iter": 5, "random_state": 0},
+    "HistGradientBoostingRegressor": {"max_iter": 5, "random_state": 0},
 }
 
 
@@ -177,11 +187,27 @@ def test_composites_round_trip(tmp_path):
     assert np.array_equal(load(path).predict_proba(X), model.predict_proba(X))
 
 
-def test_unsupported_scikit_learn_estimators_are_refused_at_save(tmp_path):
+def test_categorical_gradient_boosting_round_trips(tmp_path):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
+    rng = np.random.RandomState(0)
+    X = pd.DataFrame({"a": rng.randn(120),
+                      "c": pd.Categorical(rng.choice(["x", "y", "z"], 120))})
+    X.loc[::9, "a"] = np.nan
+    y = (X["c"] == "y") ^ (X["a"] > 0)
+    model = HistGradientBoostingClassifier(max_iter=5, random_state=0).fit(X, y)
+    path = tmp_path / "model.safetensors"
+    save(model, path)
+    loaded = load(path)
+    _same_vars(model, loaded)
+    assert np.array_equal(loaded.predict_proba(X), model.predict_proba(X))
+
+
+def test_unsupported_scikit_learn_estimators_are_refused_at_save(tmp_path):
+    from sklearn.svm import SVC
+
     X = np.random.RandomState(0).randn(30, 2)
-    model = HistGradientBoostingClassifier(max_iter=2).fit(X, X[:, 0] > 0)
+    model = SVC().fit(X, X[:, 0] > 0)
     with pytest.raises(TypeError, match="not one of the scikit-learn classes it supports"):
         save(model, tmp_path / "model.safetensors")
 
