@@ -77,11 +77,13 @@ def decode_net(dec, spec):
     cls = dec.resolve_subclass(spec["class"], NeuralNet, "a skorch net")
     params = dec.params(spec["params"])
     net = cls(**params)
-    for key, value in dec.attributes(spec["private"], cls, params).items():
+    # what initialize() rebuilds is never taken from the file
+    rebuilt = set(params) | _REBUILT | _TRANSIENT
+    for key, value in dec.attributes(spec["private"], cls, rebuilt).items():
         setattr(net, key, value)
     if not spec["initialized"]:
         return net
-    for key, value in dec.attributes(spec["attributes"], cls, params).items():
+    for key, value in dec.attributes(spec["attributes"], cls, rebuilt).items():
         setattr(net, key, value)  # before initialize(): criteria read class_counts_
     states = spec["modules"]
     if not isinstance(states, dict):

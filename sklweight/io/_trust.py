@@ -16,9 +16,10 @@ prints are built of):
 * skorch's dataset, ``ValidSplit`` and its callbacks that hold no file, logger or
   function (``EarlyStopping``, ``EpochScoring``, ``PrintLog``, ``LRScheduler``, ...);
 * :data:`SKLEARN_ESTIMATORS`: ``Pipeline``, ``ColumnTransformer``, the common
-  preprocessing, imputation, linear and tree estimators, whose parameters and fitted
-  attributes are plain values, arrays, estimators and trees; :data:`OBJECT_CLASSES`
-  (``make_column_selector``, skorch's ``ValidSplit``);
+  preprocessing, imputation, linear and tree estimators (gradient boosting included),
+  whose parameters and fitted attributes are plain values, arrays, estimators, trees
+  and predictors; the parts they are built of (``_BinMapper``, ``check_array``);
+  :data:`OBJECT_CLASSES` (``make_column_selector``, skorch's ``ValidSplit``);
 * Python's and numpy's scalar types, named as values (``dtype=np.float64``);
 * the functions skorch and sklweight use as defaults (``print``, skorch's ``to_numpy``,
   the MLP's silent early-stopping sink).

@@ -131,6 +131,29 @@ def test_deeply_nested_json_is_refused(hostile, depth):
     _refused(path, match="nest|JSON|payload")
 
 
+@pytest.mark.parametrize("unit", ["[]", "{}", '"ab"'])
+def test_json_objects_stay_proportional_to_the_header(tmp_path, unit):
+    """The densest JSON (empty containers, short strings) stays within 30 x its size."""
+    text = json.dumps({"estimator": "X", "types": []}).replace(
+        '"X"', "[" + ",".join([unit] * (2**20 // (len(unit) + 1))) + "]")
+    path = forge(tmp_path / "dense.safetensors", text)
+    tracemalloc.start()
+    try:
+        with pytest.raises(InvalidFileError, match="top level is not an estimator"):
+            load(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak <= 30 * len(text) + SMALL, peak
+
+
+def test_a_header_beyond_the_limit_is_refused_before_it_is_read(tmp_path):
+    from sklweight.io._container import MAX_HEADER_BYTES
+
+    path = forge(tmp_path / "big.safetensors", "x" * MAX_HEADER_BYTES)
+    _refused(path, match="header declares")
+
+
 def test_a_string_dtype_cannot_inflate_a_tensor(hostile):
     def edit(payload):
         payload["estimator"]["attributes"]["classes_"]["dtype"] = "<U3000000"
@@ -342,11 +365,19 @@ def test_modules_are_checked_against_the_tensors_before_they_are_built(tmp_path,
         module__in_features=15000, module__out_features=15000), net_payload, net_tensors)
     good = tmp_path / "good.safetensors"
     forge(good, *saved)
+    # a legitimate file of 3 MB of tensors: load takes about twice that, at most 3 times
+    large = tmp_path / "large.safetensors"
+    X = rng.randn(64, 300).astype(np.float32)
+    save(WeightedMLPClassifier((1024, 512), max_epochs=1, random_state=0).fit(
+        X, np.arange(64) % 2), large)
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    out = subprocess.run([sys.executable, "-c", _MEASURE, os.fspath(good), *files.values()],
-                         capture_output=True, text=True, env=env, check=True, timeout=300)
+    out = subprocess.run(
+        [sys.executable, "-c", _MEASURE, os.fspath(good), *files.values(), os.fspath(large)],
+        capture_output=True, text=True, env=env, check=True, timeout=300)
     results = json.loads(out.stdout.strip().splitlines()[-1])
     for name, path in files.items():
         error, grown = results[path]
         assert error == "InvalidFileError", (name, error)
         assert grown <= SMALL, (name, grown)
+    error, grown = results[os.fspath(large)]
+    assert error is None and grown <= 3 * os.path.getsize(large) + SMALL, grown

@@ -224,7 +224,10 @@ def test_trusted_must_be_a_list_of_names(path):
      "not one of the scikit-learn classes it supports"),
     (mlp(scoring=_sk("metrics", "make_scorer")(_sk("metrics", "f1_score"))),
      "cannot store WeightedMLPClassifier.scoring"),
-], ids=["module-instance", "lambda", "KNeighborsClassifier", "scorer-object"])
+    (np.arange(3), "save\\(\\) stores estimators"),
+    (StandardScaler, "save\\(\\) stores estimators"),
+], ids=["module-instance", "lambda", "KNeighborsClassifier", "scorer-object", "array",
+        "class"])
 def test_unsupported_objects_are_refused_at_save_and_nothing_is_written(
     tmp_path, path, estimator, phrase
 ):
