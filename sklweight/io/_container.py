@@ -119,7 +119,9 @@ def read_file(path):
         Not a regular file; truncated, corrupted, foreign, or of an unsupported format
         version. The message does not name the file (:func:`sklweight.load` does).
     """
-    with open(path, "rb") as file:
+    # non-blocking: opening a FIFO must not wait for a writer
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    with os.fdopen(os.open(path, flags), "rb") as file:
         info = os.fstat(file.fileno())
         if not stat.S_ISREG(info.st_mode):
             raise InvalidFileError(

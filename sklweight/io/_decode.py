@@ -8,7 +8,8 @@ What a hostile file can make the decoder do is bounded by these rules:
   ``object`` one of :data:`~._trust.OBJECT_CLASSES`;
 * the top level is an estimator or a net;
 * an attribute set on a rebuilt object is a plain identifier, not a constructor
-  parameter, and never replaces a method, property or other descriptor of the class;
+  parameter, and never replaces a member of the class (a method, a property, a
+  class-level setting);
 * nesting is at most :data:`MAX_DEPTH` deep;
 * an array is either a view of the file's tensors (same item size, so the copy is the
   tensor's size) or built from JSON items, whose sizes together are capped by a budget
@@ -135,17 +136,15 @@ class Decoder:
         """Decoded attributes to set on an instance of ``cls``.
 
         A name must be a plain identifier, not a dunder, not a constructor parameter
-        (``params``), and not a method, property or other descriptor of ``cls``: a file
-        sets data, never behaviour.
+        (``params``), and not a member of ``cls`` (a method, a property, a class-level
+        setting such as ``_estimator_type``): a file sets fitted data, never behaviour.
         """
         attributes = self.mapping(spec)
         for key in attributes:
             if not key.isidentifier() or key.startswith("__") or key in params:
                 raise invalid(f"{key!r} is not an attribute sklweight.save writes")
             static = inspect.getattr_static(cls, key, _MISSING)
-            if static is not _MISSING and (
-                callable(static) or hasattr(type(static), "__get__")
-            ):
+            if static is not _MISSING:
                 raise invalid(
                     f"{key!r} would replace the {type(static).__name__} "
                     f"{cls.__qualname__}.{key}; a file sets fitted attributes only"

@@ -82,6 +82,12 @@ def test_dev_zero_is_refused_without_reading_it():
     _refused("/dev/zero", match="not a regular file")
 
 
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    _refused(path, match="not a regular file")
+
+
 def test_a_header_longer_than_the_file_is_refused(tmp_path):
     path = tmp_path / "long.safetensors"
     path.write_bytes((2**60).to_bytes(8, "little") + b"{}")
@@ -217,7 +223,8 @@ def test_only_an_estimator_is_returned(hostile, top):
 
 
 @pytest.mark.parametrize("where", ["estimator", "net"])
-@pytest.mark.parametrize("name", ["predict_proba", "fit", "classes", "__class__"])
+@pytest.mark.parametrize("name", ["predict_proba", "fit", "classes", "__class__",
+                                  "_parameter_constraints"])
 def test_attributes_cannot_replace_behaviour(hostile, where, name):
     def edit(payload):
         spec = payload["estimator"]
