@@ -13,7 +13,13 @@ loading does not move the global random stream) and loads the states into the fr
 objects, so that prediction and a ``warm_start`` / ``partial_fit`` continuation carry
 on exactly. A file whose parameters would build a larger module than its tensors (say
 ``module__hidden_layer_sizes=(15000, 15000)`` beside small weights) is refused before
-anything is allocated.
+anything is allocated. A criterion that is a loss (a name, a class or an instance) is
+not built on the meta device (some compute from their class counts when built); it is
+built from arguments the file holds.
+
+skorch's private API used here: ``_initialize_module`` and ``_initialize_criterion``
+(they set skorch's init context, which registering a module requires), the registries
+``_modules``, ``_criteria`` and ``_optimizers``, and ``initialized_``.
 """
 
 from __future__ import annotations
@@ -129,7 +135,8 @@ def _is_loss_class(value, weighted_loss):
 def _check_shapes(dec, net, states):
     """Build ``net``'s modules on the meta device and compare them with the file.
 
-    Nothing is allocated for the meta build. Each module and criterion must have exactly
+    Nothing is allocated for the meta build (``module__device=...`` arguments are set
+    to ``"meta"`` for it too). Each module and criterion must have exactly
     the file's state entries, with the same shapes and dtypes, and at most
     :data:`_MAX_UNSAVED_BYTES` of tensors outside its state (non-persistent buffers), so
     that building it for real allocates what the file's tensors hold.
@@ -138,7 +145,11 @@ def _check_shapes(dec, net, states):
 
     saved = {name: _state(dec, state) for name, state in states.items()}
     device, verbose = net.device, net.verbose
+    # a constructor argument naming a device would place the module outside the meta one
+    placed = {key: value for key, value in vars(net).items() if key.endswith("__device")}
     net.device, net.verbose = "meta", 0
+    for key in placed:
+        setattr(net, key, "meta")
     # a loss (a name, a class or an instance decoded from the file) is built from its
     # arguments alone, which the file holds; any other criterion is built here too
     unchecked = {"criterion"} if _is_loss_class(net.criterion, _WeightedLoss) else set()
@@ -152,6 +163,8 @@ def _check_shapes(dec, net, states):
         built = {name: m for name, m in built.items() if isinstance(m, torch.nn.Module)}
     finally:
         net.device, net.verbose = device, verbose
+        for key, value in placed.items():
+            setattr(net, key, value)
         net.initialized_ = False
     if set(built) != set(saved) - unchecked or not set(saved) <= names:
         raise invalid(f"the file holds the states of {sorted(saved)} but the net builds "

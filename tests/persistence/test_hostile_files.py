@@ -370,6 +370,9 @@ def test_modules_are_checked_against_the_tensors_before_they_are_built(tmp_path,
     net_payload, net_tensors = parts(base)
     write("linear-module", lambda p: p["estimator"]["params"].update(
         module__in_features=15000, module__out_features=15000), net_payload, net_tensors)
+    write("linear-module-on-cpu", lambda p: p["estimator"]["params"].update(
+        module__in_features=15000, module__out_features=15000, module__device="cpu"),
+        net_payload, net_tensors)
     good = tmp_path / "good.safetensors"
     forge(good, *saved)
     # a legitimate file of 3 MB of tensors: load takes about twice that, at most 3 times
