@@ -234,8 +234,9 @@ def _warn_sklearn_version(payload):
     import sklearn  # noqa: PLC0415
     from sklearn.exceptions import InconsistentVersionWarning  # noqa: PLC0415
 
-    saved = payload.get("versions", {}).get("sklearn")
-    if saved and saved != sklearn.__version__:
+    versions = payload.get("versions")
+    saved = versions.get("sklearn") if isinstance(versions, dict) else None
+    if isinstance(saved, str) and saved != sklearn.__version__:
         warn_user(
             InconsistentVersionWarning(
                 estimator_name="the scikit-learn steps of the loaded file",

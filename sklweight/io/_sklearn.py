@@ -116,9 +116,10 @@ def decode_sklearn_tree(dec, obj):
     n_classes = dec.decode(obj["n_classes"])
     nodes, values = dec.decode(obj["nodes"]), dec.decode(obj["values"])
     if not all(type(v) is int and v >= 0 for v in (n_features, n_outputs, max_depth,
-                                                     node_count)) or max_depth > node_count:
-        raise invalid("a tree's sizes are not non-negative integers, its depth at most "
-                      "its node count")
+                                                     node_count)) or not (
+            0 <= max_depth < node_count):
+        raise invalid("a tree's sizes are not non-negative integers with a root node and "
+                      "a depth below its node count")
     if not (isinstance(n_classes, np.ndarray) and n_classes.shape == (n_outputs,)
             and n_classes.dtype.kind == "i" and n_outputs >= 1 and (n_classes >= 1).all()):
         raise invalid("a tree's class counts do not match its outputs")

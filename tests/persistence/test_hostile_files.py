@@ -207,6 +207,12 @@ def test_wrong_json_types_are_refused(hostile, value):
     _refused(hostile(edit))
 
 
+def test_odd_version_records_are_ignored(tmp_path, boosting):
+    payload = json.loads(json.dumps(boosting[0]))
+    payload["versions"] = 5  # only used to warn about another scikit-learn version
+    assert load(forge(tmp_path / "versions.safetensors", payload, boosting[1])) is not None
+
+
 # --------------------------------------------------------------------------- what is built
 @pytest.mark.parametrize("top", [
     "just a string",
@@ -293,6 +299,43 @@ def test_gradient_boosting_indices_are_checked(tmp_path, boosting, suffix, value
     where = _first_split(tensors) if "nodes" in suffix else 0
     tensors[name][where] = value
     _refused(forge(tmp_path / "boosting.safetensors", payload, tensors), match=match)
+
+
+def _mutations(node, path=()):
+    """Every (path, value) position of a JSON document."""
+    yield path
+    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(
+        node, list) else ()
+    for key, child in children:
+        yield from _mutations(child, (*path, key))
+
+
+_ODD_VALUES = [None, -1, 2**70, 1e308, "x", "", [], {}, [1, [2]], {"__type__": "tuple"},
+               {"__type__": "tensor", "tensor": 3}, {"__type__": "ndarray", "dtype": "<f8"}]
+
+
+@pytest.mark.parametrize("source", ["mlp", "boosting"])
+def test_random_edits_of_the_payload_fail_only_with_persistence_errors(
+    tmp_path, saved, boosting, source
+):
+    """Replace 150 random positions of a valid payload by odd values (checksum
+    recomputed): each file loads or raises a PersistenceError, nothing else."""
+    payload, tensors = saved if source == "mlp" else boosting
+    positions = list(_mutations(payload))
+    rng = np.random.RandomState(0)
+    path = tmp_path / "edited.safetensors"
+    for _ in range(150):
+        edited = json.loads(json.dumps(payload))
+        where = positions[rng.randint(1, len(positions))]
+        parent = edited
+        for key in where[:-1]:
+            parent = parent[key]
+        parent[where[-1]] = _ODD_VALUES[rng.randint(len(_ODD_VALUES))]
+        forge(path, edited, tensors)
+        try:
+            load(path)
+        except PersistenceError as exc:
+            assert os.fspath(path) in str(exc)
 
 
 def test_an_invalid_metadata_request_is_refused(hostile):
