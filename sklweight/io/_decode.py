@@ -11,9 +11,11 @@ What a hostile file can make the decoder do is bounded by these rules:
   parameter, and never replaces a member of the class (a method, a property, a
   class-level setting);
 * nesting is at most :data:`MAX_DEPTH` deep;
-* an array is either a view of the file's tensors (same item size, so the copy is the
-  tensor's size) or built from JSON items, whose sizes together are capped by a budget
-  proportional to the payload (a string dtype cannot declare more room than that).
+* an array is a copy of one of the file's tensors (numbers with the same item size,
+  fixed-width strings from their code points: the copy is the tensor's size) or, for
+  object arrays (and files of format version 1), built from JSON items, whose sizes
+  together are capped by a budget proportional to the payload (a string dtype cannot
+  declare more room than that).
 """
 
 from __future__ import annotations
@@ -208,6 +210,8 @@ def _np_dtype(dec, obj):
 
 def _ndarray(dec, obj):
     dtype = check_dtype(obj["dtype"])
+    if "tensor" in obj and obj.get("strings"):
+        return _string_array(dec.tensor(obj["tensor"]).numpy(), dtype)
     if "tensor" in obj:
         source = dec.tensor(obj["tensor"]).numpy()
         if dtype.kind not in "biuf" or source.dtype != dtype.newbyteorder("="):
@@ -231,6 +235,18 @@ def _ndarray(dec, obj):
             raise invalid(f"an array of dtype {dtype} holds items that are not {kind}")
         array = np.array(items, dtype=dtype)
     return array.reshape(shape)
+
+
+def _string_array(codes, dtype):
+    """A fixed-width string array from its code points: exactly the tensor's bytes."""
+    unit = np.uint32 if dtype.kind == "U" else np.uint8
+    width = dtype.itemsize // unit().itemsize
+    if (dtype.kind not in "US" or codes.dtype != unit or codes.ndim < 1 or width == 0
+            or codes.shape[-1] != width or (dtype.kind == "U" and (codes > 0x10FFFF).any())):
+        raise invalid(f"a {dtype} array refers to a {codes.dtype} tensor of shape "
+                      f"{codes.shape}")
+    array = np.ascontiguousarray(codes).copy().view(dtype.newbyteorder("<"))
+    return array.reshape(codes.shape[:-1]).astype(dtype, copy=False)
 
 
 def _tensor(dec, obj):

@@ -7,8 +7,9 @@ written as JSON. Everything else is a JSON object with a ``"__type__"`` entry:
 ``float``, ``bytes``      NaN and infinities (JSON has none), bytes (as hex)
 ``np_scalar``             a numpy scalar with its dtype (``np.float64(0.5)``)
 ``np_dtype``, ``torch_dtype``, ``device``   dtypes and devices by name
-``ndarray``               numeric: a tensor of the file plus the dtype; strings, objects:
-                          the items as JSON
+``ndarray``               numeric: a tensor of the file plus the dtype; fixed-width
+                          strings: a tensor of their code points (one row of
+                          ``itemsize`` units per item); objects: the items as JSON
 ``tensor``                a tensor of the file
 ``tuple``, ``set``, ``dict``   containers JSON lacks (a dict with non-string keys)
 ``slice``                 a ``slice`` (``ColumnTransformer.output_indices_``)
@@ -199,6 +200,13 @@ class Encoder:
             return spec
         if array.dtype.kind not in "USO":
             raise TypeError(f"save() cannot store {where}: a numpy array of dtype {dtype}.")
+        if array.dtype.kind in "US" and array.dtype.itemsize:
+            # fixed-width strings are their code points (U: uint32, S: uint8) per item
+            unit = np.uint32 if array.dtype.kind == "U" else np.uint8
+            native = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+            codes = native.view(unit).reshape(*array.shape, -1)
+            return {"__type__": "ndarray", "dtype": dtype, "strings": True,
+                    "tensor": self.tensor(torch.from_numpy(codes.copy()), where)}
         flat = array.ravel()
         if array.dtype.kind != "O":
             flat = flat.tolist()  # str or bytes

@@ -267,3 +267,19 @@ def test_sklweight_meta_estimators_load_without_trusted(tmp_path, name):
         assert np.array_equal(loaded.predict_proba(X), estimator.predict_proba(X))
     else:
         assert np.array_equal(loaded.quality_, estimator.quality_)
+
+
+def test_wide_string_categories_round_trip(tmp_path):
+    """Fixed-width strings are stored as code points: a wide dtype with many short
+    categories (a numpy column holding one long value) loads exactly."""
+    from sklearn.preprocessing import OneHotEncoder
+
+    values = np.array([f"c{i}" for i in range(300)] + ["x" * 100], dtype="<U100")
+    X = values.reshape(-1, 1)
+    encoder = OneHotEncoder(sparse_output=False).fit(X)
+    assert encoder.categories_[0].dtype == np.dtype("<U100")
+    path = tmp_path / "model.safetensors"
+    save(encoder, path)
+    loaded = load(path)
+    _same_vars(encoder, loaded)
+    assert np.array_equal(loaded.transform(X), encoder.transform(X))
