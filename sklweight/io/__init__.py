@@ -216,6 +216,8 @@ def _naming(path):
         raise InvalidFileError(f"Cannot load {where}: {exc.strerror or exc}.") from exc
     except PersistenceError as exc:
         raise type(exc)(f"Cannot load {where}: {exc}") from exc
+    except Warning:
+        raise  # a warning the caller's filters turned into an error stays one
     except Exception as exc:  # noqa: BLE001 (a hostile file can provoke any error)
         raise InvalidFileError(
             f"Cannot load {where}: its contents could not be rebuilt here "
