@@ -22,21 +22,20 @@ from __future__ import annotations
 
 import functools
 import inspect
-import math
 
 import numpy as np
 import torch
 
 from ..utils._warnings import warn_user
-from ._errors import InvalidFileError
+from ._arrays import decode_ndarray, decode_np_dtype, decode_np_scalar
+from ._errors import invalid, short
 from ._trust import OBJECT_CLASSES, resolve
 
-__all__ = ["MAX_DEPTH", "Decoder", "invalid"]
+__all__ = ["MAX_DEPTH", "Decoder"]
 
 MAX_DEPTH = 64
 """The deepest nesting of entries a file may have."""
 
-_ARRAY_KINDS = "biufcUSO"
 _MISSING = object()
 
 
@@ -72,7 +71,7 @@ class Decoder:
 
     def resolve(self, spec, kind="class"):
         if not isinstance(spec, dict) or spec.get("__type__") != kind:
-            raise invalid(f"a {kind} is expected, got {_short(spec)}")
+            raise invalid(f"a {kind} is expected, got {short(spec)}")
         obj = resolve(spec.get("module"), spec.get("qualname"), self.trusted)
         if kind == "class" and not isinstance(obj, type):
             raise invalid(f"{spec['module']}.{spec['qualname']} is not a class")
@@ -103,14 +102,14 @@ class Decoder:
     def items(self, obj):
         items = obj.get("items")
         if not isinstance(items, list):
-            raise invalid(f"a list of items is expected, got {_short(items)}")
+            raise invalid(f"a list of items is expected, got {short(items)}")
         return [self.decode(v) for v in items]
 
     # ------------------------------------------------------------------ dispatch
     def decode_top(self, spec):
         """The estimator at the top of the file (nothing else is accepted there)."""
         if not isinstance(spec, dict) or spec.get("__type__") not in ("estimator", "net"):
-            raise invalid(f"its top level is not an estimator (got {_short(spec)})")
+            raise invalid(f"its top level is not an estimator (got {short(spec)})")
         return self.decode(spec)
 
     def decode(self, obj):
@@ -123,13 +122,13 @@ class Decoder:
             if isinstance(obj, list):
                 return [self.decode(v) for v in obj]
             if not isinstance(obj, dict):
-                raise invalid(f"unexpected JSON value {_short(obj)}")
+                raise invalid(f"unexpected JSON value {short(obj)}")
             kind = obj.get("__type__")
             if kind is None:
                 return self.mapping(obj)
             decoder = _DECODERS.get(kind) if isinstance(kind, str) else None
             if decoder is None:
-                raise invalid(f"unknown entry type {_short(kind)}")
+                raise invalid(f"unknown entry type {short(kind)}")
             return decoder(self, obj)
         finally:
             self._depth -= 1
@@ -186,69 +185,6 @@ def _bytes(dec, obj):
     return bytes.fromhex(obj["hex"])
 
 
-def check_dtype(text, kinds=_ARRAY_KINDS):
-    """A numpy dtype from its string, refusing structured, sub-array and other kinds."""
-    if not isinstance(text, str) or len(text) > 16:
-        raise invalid(f"{_short(text)} is not a dtype sklweight.save writes")
-    dtype = np.dtype(text)
-    if dtype.fields is not None or dtype.subdtype is not None or dtype.kind not in kinds:
-        raise invalid(f"dtype {text!r} is not one of the kinds {kinds!r}")
-    return dtype
-
-
-def _np_scalar(dec, obj):
-    dtype = check_dtype(obj["dtype"], "biufUS")
-    value = dec.decode(obj["value"])
-    if not isinstance(value, (bool, int, float, str, bytes)):
-        raise invalid(f"a numpy scalar holds {_short(value)}")
-    return dtype.type(value)
-
-
-def _np_dtype(dec, obj):
-    return check_dtype(obj["dtype"])
-
-
-def _ndarray(dec, obj):
-    dtype = check_dtype(obj["dtype"])
-    if "tensor" in obj and obj.get("strings"):
-        return _string_array(dec.tensor(obj["tensor"]).numpy(), dtype)
-    if "tensor" in obj:
-        source = dec.tensor(obj["tensor"]).numpy()
-        if dtype.kind not in "biuf" or source.dtype != dtype.newbyteorder("="):
-            raise invalid(f"an array of dtype {dtype} refers to a {source.dtype} tensor")
-        array = source.astype(dtype, copy=True)
-        return array.T if obj.get("order") == "F" else array
-    shape = obj.get("shape")
-    if not (isinstance(shape, list) and all(type(n) is int and n >= 0 for n in shape)):
-        raise invalid(f"an array has the shape {_short(shape)}")
-    items = dec.items(obj)
-    if dtype.kind not in "USO" or math.prod(shape) != len(items):
-        raise invalid(f"an array of dtype {dtype} and shape {shape} has {len(items)} items")
-    dec.charge(len(items) * dtype.itemsize, f"an array of {len(items)} {dtype} items")
-    if dtype.kind == "O":
-        array = np.empty(len(items), dtype=object)
-        for i, item in enumerate(items):
-            array[i] = item
-    else:
-        kind = str if dtype.kind == "U" else bytes
-        if not all(isinstance(item, kind) for item in items):
-            raise invalid(f"an array of dtype {dtype} holds items that are not {kind}")
-        array = np.array(items, dtype=dtype)
-    return array.reshape(shape)
-
-
-def _string_array(codes, dtype):
-    """A fixed-width string array from its code points: exactly the tensor's bytes."""
-    unit = np.uint32 if dtype.kind == "U" else np.uint8
-    width = dtype.itemsize // unit().itemsize
-    if (dtype.kind not in "US" or codes.dtype != unit or codes.ndim < 1 or width == 0
-            or codes.shape[-1] != width or (dtype.kind == "U" and (codes > 0x10FFFF).any())):
-        raise invalid(f"a {dtype} array refers to a {codes.dtype} tensor of shape "
-                      f"{codes.shape}")
-    array = np.ascontiguousarray(codes).copy().view(dtype.newbyteorder("<"))
-    return array.reshape(codes.shape[:-1]).astype(dtype, copy=False)
-
-
 def _tensor(dec, obj):
     return dec.tensor(obj["tensor"]).clone()
 
@@ -256,7 +192,7 @@ def _tensor(dec, obj):
 def _torch_dtype(dec, obj):
     dtype = getattr(torch, str(obj["name"]), None)
     if not isinstance(dtype, torch.dtype):
-        raise invalid(f"unknown torch dtype {_short(obj['name'])}")
+        raise invalid(f"unknown torch dtype {short(obj['name'])}")
     return dtype
 
 
@@ -391,8 +327,8 @@ def _sklearn_kind(name):
 
 
 _DECODERS = {
-    "float": _float, "bytes": _bytes, "np_scalar": _np_scalar, "np_dtype": _np_dtype,
-    "ndarray": _ndarray, "tensor": _tensor, "torch_dtype": _torch_dtype, "device": _device,
+    "float": _float, "bytes": _bytes, "np_scalar": decode_np_scalar, "np_dtype": decode_np_dtype,
+    "ndarray": decode_ndarray, "tensor": _tensor, "torch_dtype": _torch_dtype, "device": _device,
     "generator": _generator, "random_state": _random_state, "history": _history,
     "tuple": _tuple, "set": _set, "dict": _dict, "slice": _slice, "class": _class,
     "function": _function, "partial": _partial, "estimator": _estimator,
@@ -402,13 +338,3 @@ _DECODERS = {
         "sklearn_loss",
     )},
 }
-
-
-def invalid(reason):
-    """The error for a payload ``sklweight.save`` would not write."""
-    return InvalidFileError(f"its payload is not valid: {reason}.")
-
-
-def _short(value):
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,8 +1,11 @@
-"""The errors :func:`sklweight.load` raises for a file it will not load."""
+"""The errors :func:`sklweight.load` raises for a file it will not load (one module: the
+base class, its two subclasses and the helper that words a refused payload)."""
 
 from __future__ import annotations
 
-__all__ = ["InvalidFileError", "PersistenceError", "UntrustedTypeError"]
+__all__ = [
+    "InvalidFileError", "PersistenceError", "UntrustedTypeError", "invalid", "short",
+]
 
 
 class PersistenceError(ValueError):
@@ -38,3 +41,14 @@ class UntrustedTypeError(PersistenceError):
             f"you trust their source, pass them: sklweight.load(path, trusted={names!r}). "
             "(sklweight.io.get_untrusted_types(path) lists them without loading.)"
         )
+
+
+def invalid(reason):
+    """The error for a payload ``sklweight.save`` would not write."""
+    return InvalidFileError(f"its payload is not valid: {reason}.")
+
+
+def short(value):
+    """``repr(value)`` cut to 80 characters, for messages."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

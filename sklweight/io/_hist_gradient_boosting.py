@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._decode import invalid
+from ._errors import invalid
 
 __all__ = ["check_boosting", "encode_boosting"]
 

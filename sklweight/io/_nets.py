@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import torch
 
-from ._decode import invalid
+from ._errors import invalid
 
 __all__ = ["decode_net", "encode_net"]
 

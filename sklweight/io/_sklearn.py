@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._decode import check_dtype, invalid
+from ._arrays import check_dtype
+from ._errors import invalid
 from ._hist_gradient_boosting import (
     check_boosting,
     decode_hist_predictor,
