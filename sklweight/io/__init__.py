@@ -4,28 +4,34 @@ The file is a `safetensors <https://huggingface.co/docs/safetensors>`_ file: the
 hyper-parameters and plain fitted attributes are JSON in its metadata header, the tensors
 (module, criterion and optimizer states, numeric fitted arrays) are its tensors, and a
 format version and a SHA-256 of the contents sit beside them. Loading parses it with
-safetensors and ``json`` only -- nothing is unpickled -- and rebuilds objects only from
-classes and functions that are trusted: sklweight's, torch's layers, losses and
-optimizers, skorch's callbacks and a few scikit-learn preprocessing steps
-(:data:`SKLEARN_ESTIMATORS`), plus those the caller lists in ``trusted=`` (a custom
-module class, say), as ``skops.io.load`` does. A truncated, corrupted, edited or foreign
-file, or one of an unsupported format version, raises :class:`InvalidFileError`; an
-untrusted name raises :class:`UntrustedTypeError` before anything is imported.
+``json`` only -- nothing is unpickled -- and rebuilds objects only from classes and
+functions that are trusted: sklweight's, torch's layers, losses and optimizers, skorch's
+callbacks, the scikit-learn classes of :data:`SKLEARN_ESTIMATORS`, plus those the
+caller lists in ``trusted=`` (a custom module class, say), as ``skops.io.load`` does.
+
+A file is treated as hostile: ``load`` returns only estimators, sets only fitted
+attributes, checks every declared shape against the bytes the file holds before
+allocating, builds modules on the meta device first, and raises a
+:class:`PersistenceError` naming the file for every failure. The checksum detects
+corruption, not tampering. The user guide's "Safe persistence" page states the rules,
+the allocation bound and why the format is not skops'.
 
 Pickle and ``joblib.dump`` keep working for files you trust.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
+
 from ..utils._warnings import warn_user
-from ._container import FORMAT_VERSION, read_file, write_file
+from ._container import read_file, write_file
 from ._decode import Decoder
 from ._encode import Encoder
 from ._errors import InvalidFileError, PersistenceError, UntrustedTypeError
 from ._trust import SKLEARN_ESTIMATORS, is_trusted
 
 __all__ = [
-    "FORMAT_VERSION",
     "SKLEARN_ESTIMATORS",
     "InvalidFileError",
     "PersistenceError",
@@ -42,12 +48,13 @@ def save(estimator, path):
     Parameters
     ----------
     estimator : object
-        A :class:`~sklweight.WeightedMLPClassifier` or
-        :class:`~sklweight.WeightedNeuralNetClassifier` (its module given as a class, as
-        skorch builds it: ``module=MyModule, module__width=64``), fitted or not, or a
-        ``Pipeline`` of them and the scikit-learn steps in :data:`SKLEARN_ESTIMATORS`.
+        An estimator, fitted or not: one of sklweight's (a
+        :class:`~sklweight.WeightedNeuralNetClassifier` with its module given as a class,
+        as skorch builds it: ``module=MyModule, module__width=64``), one of the
+        scikit-learn classes in :data:`SKLEARN_ESTIMATORS`, or a ``Pipeline`` /
+        ``ColumnTransformer`` of them (the pipeline ``sklweight compare`` prints).
         Hyper-parameters may be plain values, arrays, classes and functions (stored by
-        name), ``ClassWeights`` and loss instances.
+        name), ``ClassWeights``, loss instances and metadata-routing requests.
     path : str or path-like
         The file to write (replaced atomically if it exists).
 
@@ -55,7 +62,11 @@ def save(estimator, path):
     ------
     TypeError
         Something in the estimator cannot be stored without pickle (a module instance,
-        a lambda, an unsupported scikit-learn step); the message says where.
+        a lambda, an unsupported scikit-learn class), or ``estimator`` is not an
+        estimator; the message says where.
+    ValueError
+        Its JSON description exceeds the 4 MiB ``load`` reads (a history of many
+        thousands of epochs).
 
     See Also
     --------
@@ -81,7 +92,7 @@ def save(estimator, path):
     from .. import __version__  # noqa: PLC0415
 
     encoder = Encoder()
-    spec = encoder.encode(estimator, type(estimator).__name__)
+    spec = encoder.encode_top(estimator, type(estimator).__name__)
     payload = {
         "estimator": spec,
         "types": sorted(encoder.types),
@@ -98,11 +109,11 @@ def load(path, *, trusted=None, device=None):
     ----------
     path : str or path-like
         A file written by :func:`save`.
-    trusted : list of str or None, default=None
+    trusted : iterable of str or None, default=None
         ``module.qualname`` names of classes and functions the file may use beyond the
-        defaults (a custom module class: ``trusted=["mypkg.nets.MyModule"]``). Loading
-        imports and uses them; list only what you trust. :func:`get_untrusted_types`
-        shows what a file needs.
+        defaults (a custom module class: ``trusted=["mypkg.nets.MyModule"]``); read once,
+        so a generator works. Loading imports and uses them; list only what you trust.
+        :func:`get_untrusted_types` shows what a file needs.
     device : str or None, default=None
         Device for the loaded classifiers (``"cpu"``, ``"cuda"``); ``None`` keeps the
         saved one, except that a CUDA model loads on the CPU where CUDA is unavailable
@@ -110,37 +121,37 @@ def load(path, *, trusted=None, device=None):
 
     Returns
     -------
-    estimator : object
-        The estimator, with identical predictions.
+    estimator : estimator
+        The estimator, with bit-identical predictions. Nothing else is returned: a file
+        whose top level is not an estimator is refused.
 
     Raises
     ------
-    InvalidFileError
-        The file is truncated, corrupted or edited (checksum), not written by
-        :func:`save` (a pickle, another safetensors file), or in an unsupported
-        format version.
     UntrustedTypeError
         The file names a class or function that is neither a default nor in
         ``trusted``; nothing has been imported.
+    InvalidFileError
+        Any other failure: the file is missing, not a regular file, truncated or
+        corrupted (checksum), not written by :func:`save` (a pickle, another
+        safetensors file), in an unsupported format version, or its payload is not one
+        :func:`save` writes (too deeply nested, shapes that do not match the tensors,
+        an attribute that would replace a method, ...). Both errors are
+        subclasses of :class:`PersistenceError` and name the file.
+    TypeError
+        ``trusted`` is not an iterable of strings.
 
     See Also
     --------
     save : write the file.
     """
     trusted = _check_trusted(trusted)
-    payload, tensors = read_file(path)
-    untrusted = _untrusted(payload, trusted)
-    if untrusted:
-        raise UntrustedTypeError.for_names(untrusted)
-    decoder = Decoder(tensors, trusted, device)
-    try:
-        estimator = decoder.decode(payload["estimator"])
-    except (KeyError, TypeError, AttributeError, RuntimeError) as exc:
-        # a file sklweight.save wrote lacks no entry; a trusted class whose constructor
-        # changed since the file was written lands here too
-        raise InvalidFileError(
-            f"The file's payload could not be rebuilt here ({type(exc).__name__}: {exc})."
-        ) from exc
+    with _naming(path):
+        payload, tensors, size = read_file(path)
+        untrusted = _untrusted(payload, trusted)
+        if untrusted:
+            raise UntrustedTypeError.for_names(untrusted)
+        decoder = Decoder(tensors, trusted, device, budget=4 * size)
+        estimator = decoder.decode_top(payload.get("estimator"))
     if decoder.sklearn_used:
         _warn_sklearn_version(payload)
     return estimator
@@ -159,9 +170,15 @@ def get_untrusted_types(path):
     names : list of str
         Sorted ``module.qualname`` names; pass those you trust as ``load(path,
         trusted=names)``.
+
+    Raises
+    ------
+    InvalidFileError
+        The file cannot be read (see :func:`load`); the message names it.
     """
-    payload, _ = read_file(path)
-    return _untrusted(payload, ())
+    with _naming(path):
+        payload, _, _ = read_file(path)
+        return _untrusted(payload, ())
 
 
 def _untrusted(payload, trusted):
@@ -172,22 +189,56 @@ def _untrusted(payload, trusted):
 
 
 def _check_trusted(trusted):
+    """``trusted`` as a tuple of names, read once (a generator is consumed here only)."""
     if trusted is None:
         return ()
-    if isinstance(trusted, str) or not all(isinstance(t, str) for t in trusted):
+    names = None
+    if not isinstance(trusted, (str, bytes)):
+        try:
+            names = tuple(trusted)
+        except TypeError:
+            names = None
+    if names is None or not all(isinstance(t, str) for t in names):
         raise TypeError(
             "The 'trusted' parameter of load must be a list of 'module.qualname' strings "
             f"or None. Got {trusted!r} instead. Example: trusted=['mypkg.nets.MyModule']."
         )
-    return tuple(trusted)
+    return names
+
+
+@contextlib.contextmanager
+def _naming(path):
+    """Turn every failure of reading ``path`` into a PersistenceError that names it."""
+    where = repr(os.fspath(path))
+    try:
+        yield
+    except OSError as exc:
+        raise InvalidFileError(f"Cannot load {where}: {exc.strerror or exc}.") from exc
+    except PersistenceError as exc:
+        raise type(exc)(f"Cannot load {where}: {exc}") from exc
+    except Warning:
+        raise  # a warning the caller's filters turned into an error stays one
+    except Exception as exc:  # noqa: BLE001 (a hostile file can provoke any error)
+        raise InvalidFileError(
+            f"Cannot load {where}: its contents could not be rebuilt here "
+            f"({type(exc).__name__}: {_first_line(exc)}). A file sklweight.save wrote "
+            "raises this when a trusted class changed since; otherwise the file is not one "
+            "sklweight.save wrote."
+        ) from exc
+
+
+def _first_line(exc):
+    text = str(exc).strip().splitlines()
+    return text[0][:200] if text else ""
 
 
 def _warn_sklearn_version(payload):
     import sklearn  # noqa: PLC0415
     from sklearn.exceptions import InconsistentVersionWarning  # noqa: PLC0415
 
-    saved = payload.get("versions", {}).get("sklearn")
-    if saved and saved != sklearn.__version__:
+    versions = payload.get("versions")
+    saved = versions.get("sklearn") if isinstance(versions, dict) else None
+    if isinstance(saved, str) and saved != sklearn.__version__:
         warn_user(
             InconsistentVersionWarning(
                 estimator_name="the scikit-learn steps of the loaded file",

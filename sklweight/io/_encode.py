@@ -7,18 +7,25 @@ written as JSON. Everything else is a JSON object with a ``"__type__"`` entry:
 ``float``, ``bytes``      NaN and infinities (JSON has none), bytes (as hex)
 ``np_scalar``             a numpy scalar with its dtype (``np.float64(0.5)``)
 ``np_dtype``, ``torch_dtype``, ``device``   dtypes and devices by name
-``ndarray``               numeric: a tensor of the file plus the dtype; strings, objects:
-                          the items as JSON
+``ndarray``               numeric: a tensor of the file plus the dtype; fixed-width
+                          strings: a tensor of their code points (one row of
+                          ``itemsize`` units per item); objects: the items as JSON
 ``tensor``                a tensor of the file
 ``tuple``, ``set``, ``dict``   containers JSON lacks (a dict with non-string keys)
+``slice``                 a ``slice`` (``ColumnTransformer.output_indices_``)
+``partial``               a ``functools.partial`` of a function named as above, with its
+                          arguments (HistGradientBoosting's ``check_array`` step)
 ``history``               a skorch ``History`` (list of epoch dicts)
 ``random_state``          a ``numpy.random.RandomState`` (its Mersenne-Twister state)
 ``generator``             a ``torch.Generator`` (its state tensor)
 ``class``, ``function``   by ``module`` and ``qualname``; resolved only when trusted
 ``estimator``             an object with ``get_params``: its class, ``get_params(deep=False)``
                           and its other attributes (the fitted ones)
-``object``                a trusted class rebuilt from its constructor arguments, read back
-                          from same-named attributes (skorch's ``ValidSplit``)
+``object``                a class of :data:`~._trust.OBJECT_CLASSES` rebuilt from its
+                          constructor arguments, read back from same-named attributes
+                          (skorch's ``ValidSplit``, ``make_column_selector``)
+``records``, ``sklearn_tree``, ``metadata_request``   scikit-learn's structured arrays,
+                          trees and routing requests (``_sklearn.py``)
 ``loss``                  a loss module instance: its class, constructor arguments and
                           buffers (``FocalLoss(gamma=2)``, ``CrossEntropyLoss(weight=w)``)
 ``net``                   a skorch net (``_nets.py``)
@@ -29,6 +36,7 @@ Anything else is refused at save time with a ``TypeError`` naming where it was f
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import types
@@ -36,7 +44,8 @@ import types
 import numpy as np
 import torch
 
-from ._trust import SKLEARN_ESTIMATORS, default_trusted, module_and_qualname
+from ._sklearn import encode_records, encode_special
+from ._trust import OBJECT_CLASSES, SKLEARN_ESTIMATORS, default_trusted, module_and_qualname
 
 __all__ = ["Encoder"]
 
@@ -88,6 +97,16 @@ class Encoder:
         self.types.add(dotted)
         return {"__type__": kind, "module": module, "qualname": qualname}
 
+    def encode_top(self, obj, where):
+        """The entry for the estimator at the top of the file (nothing else goes there)."""
+        spec = self.encode(obj, where)
+        if not (isinstance(spec, dict) and spec.get("__type__") in ("estimator", "net")):
+            raise TypeError(
+                f"save() stores estimators (and Pipelines of them); got {where}, an object "
+                f"of type {type(obj).__module__}.{type(obj).__qualname__}."
+            )
+        return spec
+
     def mapping(self, mapping, where):
         """A dict with string keys as a plain JSON object (for parameter dicts)."""
         return {key: self.encode(value, f"{where}.{key}") for key, value in mapping.items()}
@@ -125,12 +144,19 @@ class Encoder:
         if type(obj) is tuple:
             return {"__type__": "tuple",
                     "items": [self.encode(v, f"{where}[{i}]") for i, v in enumerate(obj)]}
+        if type(obj) is slice:
+            return {"__type__": "slice", "items": [self.encode(v, where) for v in
+                                                   (obj.start, obj.stop, obj.step)]}
         if type(obj) in (set, frozenset):
             return {"__type__": "set", "items": [self.encode(v, where) for v in obj]}
         if isinstance(obj, dict) and type(obj).__module__ in ("builtins", "collections"):
             return self._dict(obj, where)
         if isinstance(obj, type):
             return self.name(obj, where)
+        if type(obj) is functools.partial:
+            return {"__type__": "partial", "func": self.name(obj.func, where, "function"),
+                    "args": self.encode(list(obj.args), f"{where}.args"),
+                    "keywords": self.mapping(obj.keywords, where)}
         if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
             return self.name(obj, where, kind="function")
         if _is_net(obj):
@@ -139,9 +165,12 @@ class Encoder:
             return encode_net(self, obj, where)
         if isinstance(obj, torch.nn.Module):
             return self._module(obj, where)
+        special = encode_special(self, obj, where)
+        if special is not None:
+            return special
         if hasattr(obj, "get_params") and hasattr(obj, "__dict__"):
             return self._estimator(obj, where)
-        if type(obj).__module__.split(".")[0] == "skorch":
+        if f"{type(obj).__module__}.{type(obj).__qualname__}" in OBJECT_CLASSES:
             return self._object(obj, where)
         raise TypeError(
             f"save() cannot store {where}, an object of type {type(obj).__module__}."
@@ -156,6 +185,8 @@ class Encoder:
                 "value": self.encode(obj.item(), where)}
 
     def _ndarray(self, array, where):
+        if array.dtype.names is not None:
+            return encode_records(self, array, where)
         dtype = _dtype_str(array.dtype, where)
         if array.dtype.kind in _TENSOR_KINDS:
             # the memory order is kept: BLAS sums in another order on a transposed layout
@@ -169,6 +200,13 @@ class Encoder:
             return spec
         if array.dtype.kind not in "USO":
             raise TypeError(f"save() cannot store {where}: a numpy array of dtype {dtype}.")
+        if array.dtype.kind in "US" and array.dtype.itemsize:
+            # fixed-width strings are their code points (U: uint32, S: uint8) per item
+            unit = np.uint32 if array.dtype.kind == "U" else np.uint8
+            native = np.ascontiguousarray(array, dtype=array.dtype.newbyteorder("<"))
+            codes = native.view(unit).reshape(*array.shape, -1)
+            return {"__type__": "ndarray", "dtype": dtype, "strings": True,
+                    "tensor": self.tensor(torch.from_numpy(codes.copy()), where)}
         flat = array.ravel()
         if array.dtype.kind != "O":
             flat = flat.tolist()  # str or bytes

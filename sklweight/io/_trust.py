@@ -5,16 +5,22 @@ when it is trusted: one of the defaults below, or listed by the caller in ``trus
 (as skops does). An untrusted name is never imported, so a file cannot make ``load``
 import a module, let alone run code, that the caller did not accept.
 
-Trusted by default (what the two classifiers and a scaling ``Pipeline`` are built of):
+Trusted by default (what sklweight's estimators and the pipelines ``sklweight compare``
+prints are built of):
 
-* sklweight's estimators, ``ClassWeights``, the losses of :mod:`sklweight.losses`, the
-  MLP's module and the batch iterator;
+* sklweight's estimators (the two classifiers, ``QualityWeightedClassifier``,
+  ``LabelQualityWeights``, ``TunedPosthocTauClassifierCV``), ``ClassWeights``, the
+  losses of :mod:`sklweight.losses`, the MLP's module and the batch iterator;
 * torch's ``nn`` layers and losses, its optimizers and learning-rate schedulers, the
   ``DataLoader``;
 * skorch's dataset, ``ValidSplit`` and its callbacks that hold no file, logger or
   function (``EarlyStopping``, ``EpochScoring``, ``PrintLog``, ``LRScheduler``, ...);
-* :data:`SKLEARN_ESTIMATORS`: ``Pipeline`` and preprocessing steps whose parameters and
-  fitted attributes are plain numbers, strings and arrays;
+* :data:`SKLEARN_ESTIMATORS`: ``Pipeline``, ``ColumnTransformer``, the common
+  preprocessing, imputation, linear and tree estimators (gradient boosting included),
+  whose parameters and fitted attributes are plain values, arrays, estimators, trees
+  and predictors; the parts they are built of (``_BinMapper``, ``check_array``);
+  :data:`OBJECT_CLASSES` (``make_column_selector``, skorch's ``ValidSplit``);
+* Python's and numpy's scalar types, named as values (``dtype=np.float64``);
 * the functions skorch and sklweight use as defaults (``print``, skorch's ``to_numpy``,
   the MLP's silent early-stopping sink).
 """
@@ -26,14 +32,17 @@ import importlib
 import inspect
 
 __all__ = [
-    "SKLEARN_ESTIMATORS", "default_trusted", "is_trusted", "module_and_qualname", "name_of",
-    "resolve",
+    "OBJECT_CLASSES", "SKLEARN_ESTIMATORS", "default_trusted", "is_trusted",
+    "module_and_qualname", "name_of", "resolve",
 ]
 
-# scikit-learn estimators a file may hold: a Pipeline and steps with plain-JSON
-# parameters and array fitted attributes (each round-trip tested in tests/test_io.py)
+# scikit-learn classes a file may hold: estimators whose parameters and fitted attributes
+# are plain values, arrays, estimators, trees and routing requests (each round-trip
+# tested in tests/io/)
 SKLEARN_ESTIMATORS = (
     "sklearn.pipeline.Pipeline",
+    "sklearn.pipeline.FeatureUnion",
+    "sklearn.compose._column_transformer.ColumnTransformer",
     "sklearn.preprocessing.StandardScaler",
     "sklearn.preprocessing.MinMaxScaler",
     "sklearn.preprocessing.MaxAbsScaler",
@@ -41,9 +50,51 @@ SKLEARN_ESTIMATORS = (
     "sklearn.preprocessing.Normalizer",
     "sklearn.preprocessing.QuantileTransformer",
     "sklearn.preprocessing.PowerTransformer",
+    "sklearn.preprocessing.OneHotEncoder",
+    "sklearn.preprocessing.OrdinalEncoder",
+    "sklearn.preprocessing.LabelEncoder",
+    "sklearn.preprocessing.LabelBinarizer",
+    "sklearn.preprocessing.KBinsDiscretizer",
+    "sklearn.preprocessing.PolynomialFeatures",
+    "sklearn.preprocessing.FunctionTransformer",
     "sklearn.impute.SimpleImputer",
+    "sklearn.impute.MissingIndicator",
+    "sklearn.impute.KNNImputer",
     "sklearn.decomposition.PCA",
     "sklearn.feature_selection.VarianceThreshold",
+    "sklearn.linear_model.LogisticRegression",
+    "sklearn.linear_model.RidgeClassifier",
+    "sklearn.linear_model.LinearRegression",
+    "sklearn.linear_model.Ridge",
+    "sklearn.dummy.DummyClassifier",
+    "sklearn.tree.DecisionTreeClassifier",
+    "sklearn.tree.DecisionTreeRegressor",
+    "sklearn.tree.ExtraTreeClassifier",
+    "sklearn.ensemble.RandomForestClassifier",
+    "sklearn.ensemble.RandomForestRegressor",
+    "sklearn.ensemble.ExtraTreesClassifier",
+    "sklearn.ensemble.HistGradientBoostingClassifier",
+    "sklearn.ensemble.HistGradientBoostingRegressor",
+)
+
+# scikit-learn classes that are parts of the estimators above, never used alone
+_SKLEARN_PARTS = (
+    "sklearn.ensemble._hist_gradient_boosting.binning._BinMapper",
+    "sklearn.utils.validation.check_array",  # HistGradientBoosting's numeric passthrough
+)
+
+# classes rebuilt from their constructor arguments (no fitted state, cheap constructors)
+OBJECT_CLASSES = (
+    "skorch.dataset.ValidSplit",
+    "sklearn.compose._column_transformer.make_column_selector",
+)
+
+# types named as values (a dtype= or dtype_include= parameter): resolving them runs nothing
+_TYPES = ("bool", "int", "float", "str", "bytes", "object")
+_NUMPY_TYPES = (
+    "generic", "number", "integer", "signedinteger", "unsignedinteger", "floating",
+    "bool_", "object_", "str_", "bytes_", "float16", "float32", "float64", "int8",
+    "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
 )
 
 _SKORCH_CALLBACKS = (
@@ -82,6 +133,10 @@ _SKLWEIGHT = (
     ("sklweight._net.mlp_net", "_silent"),  # the MLP's early-stopping sink
     ("sklweight._net.history", "QuietPrintLog"),
     ("sklweight._net.history", "BatchMeanScoring"),
+    ("sklweight.quality", "QualityWeightedClassifier"),
+    ("sklweight.quality", "LabelQualityWeights"),
+    ("sklweight.posthoc", "TunedPosthocTauClassifierCV"),
+    ("sklweight.posthoc", "_Adjusted"),
 )
 
 
@@ -119,7 +174,13 @@ def default_trusted():
     objects += [obj for name, obj in vars(schedulers).items()
                 if inspect.isclass(obj) and obj.__module__ == schedulers.__name__
                 and not name.startswith("_") and name not in _SCHEDULERS_WITH_FUNCTIONS]
-    for dotted in SKLEARN_ESTIMATORS:
+    import builtins  # noqa: PLC0415
+
+    import numpy as np  # noqa: PLC0415
+
+    objects += [getattr(builtins, name) for name in _TYPES]
+    objects += [getattr(np, name) for name in _NUMPY_TYPES]
+    for dotted in SKLEARN_ESTIMATORS + _SKLEARN_PARTS + OBJECT_CLASSES:
         module, _, name = dotted.rpartition(".")
         objects.append(getattr(importlib.import_module(module), name))
     return frozenset(name_of(obj) for obj in objects)
