@@ -9,14 +9,13 @@ The classifiers take ``class_weight``, per-sample weights in
 from . import recipes
 from ._net.divergence import DivergenceWarning
 from ._net.training import NonFiniteLossError
+from ._version import __version__
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
 from .io import load, save
 from .mlp import WeightedMLPClassifier
 from .posthoc import TunedPosthocTauClassifierCV
 from .quality import LabelQualityWeights, QualityWeightedClassifier
-
-__version__ = "0.1.0.dev0"
 
 __all__ = [
     "ClassWeights",

@@ -37,7 +37,7 @@ Nadeau-Bengio corrected 95 % interval, and the Python that builds it.
 
 def build_parser():
     """The ``sklweight`` parser with its ``compare`` sub-command."""
-    from .. import __version__
+    from .._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="sklweight", description="sklweight: weighting strategies for imbalanced and "

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import os
 
+from .._version import __version__
 from ..utils._warnings import warn_user
 from ._container import read_file, write_file
 from ._decode import Decoder
@@ -89,7 +90,6 @@ def save(estimator, path):
     import skorch  # noqa: PLC0415
     import torch  # noqa: PLC0415
 
-    from .. import __version__  # noqa: PLC0415
 
     encoder = Encoder()
     spec = encoder.encode_top(estimator, type(estimator).__name__)

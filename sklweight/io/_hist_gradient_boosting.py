@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._errors import invalid
+from ._records import encode_records
 
 __all__ = ["check_boosting", "encode_boosting"]
 
@@ -40,7 +41,6 @@ def encode_boosting(enc, obj, where):
         TreePredictor,
     )
 
-    from ._sklearn import encode_records  # noqa: PLC0415
 
     if isinstance(obj, TreePredictor):
         return {
