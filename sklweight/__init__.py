@@ -6,11 +6,10 @@ The classifiers take ``class_weight``, per-sample weights in
 ``GridSearchCV`` and cross-validation.
 """
 
-from . import recipes
-from ._net.divergence import DivergenceWarning
-from ._net.training import NonFiniteLossError
+from . import exceptions, recipes
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
+from .exceptions import CollapsedPredictionWarning, DivergenceWarning, NonFiniteLossError
 from .io import load, save
 from .mlp import WeightedMLPClassifier
 from .posthoc import TunedPosthocTauClassifierCV
@@ -20,6 +19,7 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ClassWeights",
+    "CollapsedPredictionWarning",
     "DivergenceWarning",
     "LabelQualityWeights",
     "NonFiniteLossError",
@@ -30,6 +30,7 @@ __all__ = [
     "__version__",
     "compute_class_weight",
     "compute_sample_weight",
+    "exceptions",
     "load",
     "recipes",
     "save",

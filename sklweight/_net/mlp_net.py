@@ -17,7 +17,7 @@ from skorch.callbacks import EarlyStopping, EpochScoring
 from skorch.dataset import ValidSplit
 
 from ..classifier import WeightedNeuralNetClassifier
-from .fast_path import fused_adam_supported
+from .epoch_plan import fused_adam_supported
 from .mlp_module import MLPModule
 from .plateau import plateau_monitor
 
@@ -173,7 +173,7 @@ def fitted_attributes(net, split_fraction, scoring):
 
 
 def _fused_adam(device):
-    """Adam's fused kernel where torch has one for the device (sklweight/_net/fast_path.py)."""
+    """Adam's fused kernel where torch has one for the device (:mod:`.epoch_plan`)."""
     return {"optimizer__fused": True} if fused_adam_supported(device) else {}
 
 
