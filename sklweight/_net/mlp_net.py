@@ -160,14 +160,15 @@ def fitted_attributes(net, split_fraction, scoring):
     history = net.history
     validation = None
     if split_fraction:
-        validation = list(history[:, "valid_loss" if scoring is None else "valid_score"])
+        key = "valid_loss" if scoring is None else "valid_score"
+        validation = list(history[:, key]) if history else []
     return {
         "net_": net,
         "classes_": np.asarray(net.classes_),
         "class_weight_": net.class_weight_,
         "class_counts_": net.class_counts_,
         "n_iter_": len(history),
-        "loss_curve_": list(history[:, "train_loss"]),
+        "loss_curve_": list(history[:, "train_loss"]) if history else [],
         "validation_scores_": validation,
     }
 

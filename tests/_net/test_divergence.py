@@ -13,9 +13,9 @@ from sklearn.preprocessing import StandardScaler
 
 import sklweight
 from sklweight import DivergenceWarning, WeightedMLPClassifier, WeightedNeuralNetClassifier
-from sklweight.exceptions import CollapsedPredictionWarning
 from sklweight._net import training
 from sklweight._net.divergence import MAX_ROWS
+from sklweight.exceptions import CollapsedPredictionWarning
 
 
 def _divergence_warnings(fit, category=DivergenceWarning):
