@@ -9,7 +9,7 @@ The classifiers take ``class_weight``, per-sample weights in
 from . import exceptions, recipes
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
-from .exceptions import CollapsedPredictionWarning, DivergenceWarning, NonFiniteLossError
+from .exceptions import DivergenceWarning, NonFiniteLossError
 from .io import load, save
 from .mlp import WeightedMLPClassifier
 from .posthoc import TunedPosthocTauClassifierCV
@@ -19,7 +19,6 @@ __version__ = "0.1.0.dev0"
 
 __all__ = [
     "ClassWeights",
-    "CollapsedPredictionWarning",
     "DivergenceWarning",
     "LabelQualityWeights",
     "NonFiniteLossError",

@@ -74,9 +74,7 @@ class WeightedMLPClassifier(
         gradient of every parameter (biases included). ``MLPClassifier``'s ``alpha``
         adds ``alpha / n_batch * W`` to the gradients of the weight matrices only, so it
         corresponds to ``weight_decay = alpha / batch_size``: its default 1e-4 is 5e-7
-        at batch 200, too small to matter (on digits, ``MLPClassifier`` with
-        ``alpha=1e-4`` and with ``alpha=0`` predicts the same label for every test row,
-        5 of 5 seeds), hence no penalty by default.
+        at batch 200, too small to matter, hence no penalty by default.
     input_noise : float, default=0.0
         Standard deviation of Gaussian noise added to the inputs while training (never
         at prediction), in the units of the features: put a ``StandardScaler`` before

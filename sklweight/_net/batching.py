@@ -23,8 +23,8 @@ __all__ = ["BatchIterator", "TensorDataset", "WeightedInput", "collate_rows"]
 
 
 def _take(tensor, index):
-    # an index tensor gathers rows with index_select (on the CPU about
-    # 3 x faster than ``tensor[index]``'s advanced indexing for a batch of rows)
+    # an index tensor gathers rows with index_select (on the CPU faster than
+    # ``tensor[index]``'s advanced indexing for a batch of rows)
     if isinstance(index, torch.Tensor):
         return torch.index_select(tensor, 0, index)
     return tensor[index]  # a slice (a view), a row (DataLoader) or a list of rows

@@ -17,6 +17,7 @@ from skorch.callbacks import EarlyStopping, EpochScoring
 from skorch.dataset import ValidSplit
 
 from ..classifier import WeightedNeuralNetClassifier
+from ..utils._validation import weighted_class_counts
 from .epoch_plan import fused_adam_supported
 from .mlp_module import MLPModule
 from .plateau import plateau_monitor
@@ -117,7 +118,7 @@ def check_validation_split(y, classes, fraction, caller):
     caller : str
         The estimator's name.
     """
-    counts = np.bincount(y, minlength=len(classes))
+    counts = weighted_class_counts(y, None, len(classes))
     single = classes[counts == 1]
     if len(single):
         raise ValueError(

@@ -25,8 +25,10 @@ skorch method               module                       why
 ``infer``                   :mod:`.module_output`        unwraps weights, moves the batch
 ``get_loss``                :mod:`.module_output`        weighted batch objective
 ``forward_iter``            :mod:`.module_output`        large prediction batches
-``predict_proba``           :mod:`.module_output`        softmax (+ ``posthoc_tau``)
 ``_get_predict_nonlinearity``  :mod:`.module_output`     softmax (+ ``posthoc_tau``)
+``predict_proba``           ``classifier.py``            refuses an unfitted net first
+``predict``                 ``utils/_predict.py``        from ``predict_proba`` (all
+                                                         classifiers of sklweight)
 ==========================  ===========================  ===================================
 
 How a fit ends:
