@@ -10,9 +10,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._net.batching import TensorDataset
 from ._net.criterion_params import CriterionParamsMixin
 from ._net.estimator_params import SHARED_CONSTRAINTS, shared_doc
-from ._net.input_validation import validate_fit_data
+from ._net.input_validation import to_tensor, validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, hidden_layer_widths
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
 from ._net.mlp_net import build_net, check_validation_split, fitted_attributes
@@ -313,9 +314,10 @@ class WeightedMLPClassifier(
         return min(200, n_rows)
 
     def _validate_X_predict(self, X):
+        """X checked once, here, and handed to the net as its dataset (not re-checked)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        return _as_tensor(X, next(self.net_.module_.parameters()).dtype)
+        return TensorDataset(to_tensor(X, None, next(self.net_.module_.parameters()).dtype))
 
     def predict_proba(self, X):
         """Probability of each class, columns ordered as ``classes_``.
@@ -331,10 +333,3 @@ class WeightedMLPClassifier(
         """
         X = self._validate_X_predict(X)
         return self.net_.predict_proba(X)
-
-
-def _as_tensor(X, dtype):
-    """A CPU tensor view of validated X when possible (a copy for read-only input)."""
-    X = np.ascontiguousarray(X)
-    tensor = torch.from_numpy(X) if X.flags.writeable else torch.tensor(X)
-    return tensor.to(dtype)

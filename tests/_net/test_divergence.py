@@ -35,7 +35,7 @@ def test_the_warnings_are_public_convergence_warnings(category):
     name = category.__name__
     assert getattr(sklweight.exceptions, name) is category
     assert name in sklweight.exceptions.__all__
-    if category is DivergenceWarning:  # also at the top level, as before
+    if category is DivergenceWarning:  # also public at the top level
         assert sklweight.DivergenceWarning is category and name in sklweight.__all__
     assert category.__module__ == "sklweight.exceptions"
     assert issubclass(category, ConvergenceWarning)
