@@ -172,9 +172,9 @@ class WeightedNeuralNetClassifier(
     def initialize_module(self):
         """Build the module; a module instance is copied unless ``warm_start``.
 
-        skorch trains a module instance in place, so the user's instance changed and a
-        second ``fit`` continued from the first one's weights. Each fresh fit trains a
-        copy of the instance as it was passed.
+        skorch trains a module instance in place. Here each fresh fit trains a copy of
+        the instance as it was passed: the user's instance is never changed, and a second
+        ``fit`` does not continue from the first one's weights.
         """
         super().initialize_module()
         if self.module_ is self.module and not self.warm_start:

@@ -317,7 +317,8 @@ class WeightedMLPClassifier(
         """X checked once, here, and handed to the net as its dataset (not re-checked)."""
         check_is_fitted(self)
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        return TensorDataset(to_tensor(X, None, next(self.net_.module_.parameters()).dtype))
+        dtype = next(self.net_.module_.parameters()).dtype
+        return TensorDataset(to_tensor(X, self.net_.device, dtype))
 
     def predict_proba(self, X):
         """Probability of each class, columns ordered as ``classes_``.
