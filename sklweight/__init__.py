@@ -6,12 +6,11 @@ The classifiers take ``class_weight``, per-sample weights in
 ``GridSearchCV`` and cross-validation.
 """
 
-from . import recipes
-from ._net.divergence import DivergenceWarning
-from ._net.training import NonFiniteLossError
+from . import exceptions, recipes
 from ._version import __version__
 from .class_weight import ClassWeights, compute_class_weight, compute_sample_weight
 from .classifier import WeightedNeuralNetClassifier
+from .exceptions import DivergenceWarning, NonFiniteLossError
 from .io import load, save
 from .mlp import WeightedMLPClassifier
 from .posthoc import TunedPosthocTauClassifierCV
@@ -29,6 +28,7 @@ __all__ = [
     "__version__",
     "compute_class_weight",
     "compute_sample_weight",
+    "exceptions",
     "load",
     "recipes",
     "save",

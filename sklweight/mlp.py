@@ -10,19 +10,17 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._net.batching import TensorDataset
 from ._net.criterion_params import CriterionParamsMixin
-from ._net.fast_path import PRECISIONS
-from ._net.input_validation import validate_fit_data
+from ._net.estimator_params import SHARED_CONSTRAINTS, shared_doc
+from ._net.input_validation import to_tensor, validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, hidden_layer_widths
 from ._net.mlp_names import MLPCLASSIFIER_NAMES
 from ._net.mlp_net import build_net, check_validation_split, fitted_attributes
-from ._net.weighting import WEIGHTING_CONSTRAINTS, check_weighting_names
-from .utils._docstring import fill_doc
-from .utils._validation import (
-    HasMethods,
-    Interval,
-    StrOptions,
-)
+from ._net.weighting import check_weighting_names
+from .utils._dataframe import check_numeric_columns
+from .utils._predict import ProbaClassifierMixin
+from .utils._validation import Interval, StrOptions
 from .utils._warnings import warn_user
 
 __all__ = ["WeightedMLPClassifier"]
@@ -30,8 +28,10 @@ __all__ = ["WeightedMLPClassifier"]
 _DTYPES = {"float32": torch.float32, "float64": torch.float64}
 
 
-@fill_doc
-class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator):
+@shared_doc
+class WeightedMLPClassifier(
+    CriterionParamsMixin, ProbaClassifierMixin, ClassifierMixin, BaseEstimator
+):
     """Multi-layer perceptron classifier with class weights, sample weights and samplers.
 
     A turnkey estimator: the network (``hidden_layer_sizes``, ``activation``,
@@ -61,22 +61,10 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Hidden-layer non-linearity.
     dropout : float, default=0.0
         Dropout probability after each hidden layer.
-    criterion : str, loss class or loss instance, default="cross_entropy"
-        A registered loss name, one of
-        %(loss_names)s
-        (see :data:`sklweight.losses.LOSSES`), or a loss class or instance.
-    class_weight : None, str, dict or ClassWeights, default=None
-        Per-class loss weights, computed on the training rows of each fit: a strategy
-        name, one of
-        %(strategy_names)s
-        (see :func:`sklweight.compute_class_weight`), a
-        :class:`~sklweight.ClassWeights`, or a dict used as given.
-    sampler : None, str, dict or ClassWeights, default=None
-        Weighted random sampling of the training batches; ``"sample_weight"`` samples in
-        proportion to ``sample_weight`` instead of weighting the loss.
-    weight_normalization : {"global", "batch", "none"}, default="global"
-        How weighted batch losses are normalised (see
-        :class:`WeightedNeuralNetClassifier`).
+    %(criterion)s
+    %(class_weight)s
+    %(sampler)s
+    %(weight_normalization)s
     batch_size : int or "auto", default="auto"
         Rows per mini-batch; ``"auto"`` is ``min(200, n_samples)``.
     max_epochs : int, default=200
@@ -88,17 +76,12 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         gradient of every parameter (biases included). ``MLPClassifier``'s ``alpha``
         adds ``alpha / n_batch * W`` to the gradients of the weight matrices only, so it
         corresponds to ``weight_decay = alpha / batch_size``: its default 1e-4 is 5e-7
-        at batch 200, too small to matter (on digits, ``MLPClassifier`` with
-        ``alpha=1e-4`` and with ``alpha=0`` predicts the same label for every test row,
-        5 of 5 seeds), hence no penalty by default.
+        at batch 200, too small to matter, hence no penalty by default.
     input_noise : float, default=0.0
         Standard deviation of Gaussian noise added to the inputs while training (never
         at prediction), in the units of the features: put a ``StandardScaler`` before
         the estimator. 0: off.
-    mixup_alpha : float or None, default=None
-        Mixup while training: batches are mixed with a permutation of themselves with
-        ``lam ~ Beta(mixup_alpha, mixup_alpha)``; each label's loss term keeps its
-        row's weight (see :class:`WeightedNeuralNetClassifier`). None: off.
+    %(mixup_alpha)s
     early_stopping : bool, default=False
         Hold out ``validation_fraction`` of the rows (stratified) and stop when the
         validation score stops improving; the best epoch's weights are kept. When
@@ -115,24 +98,14 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Early-stopping score on the validation rows: a scikit-learn scorer name
         (``"balanced_accuracy"``, ``"f1_macro"``, ...; greater is better). ``None``
         monitors the weighted validation loss.
-    posthoc_tau : float or None, default=None
-        Post-hoc logit adjustment: predict with
-        ``softmax(logits - posthoc_tau * log(prior))``, the prior being the training
-        rows' class frequencies counted by sample weight (``class_counts_``). None or 0:
-        off; 1: the balanced rule of Menon et al. (2021). Composes with any
-        ``criterion``; after ``criterion="logit_adjusted"`` the adjustments add up. To
-        choose it without refitting, see :class:`~sklweight.TunedPosthocTauClassifierCV`.
+    %(posthoc_tau)s
     device : str, default="cpu"
         Torch device (``"cuda"`` trains and predicts on the GPU).
     dtype : {"float32", "float64"} or None, default=None
         Compute dtype; ``None`` follows X after validation (float32 stays float32,
         float64 and integer X train in float64).
-    precision : {"bf16", "fp16"} or None, default=None
-        Mixed precision: forward pass and loss under ``torch.autocast`` with bfloat16
-        or float16 (``"fp16"`` with a gradient scaler); None: the compute ``dtype``.
-        See :class:`WeightedNeuralNetClassifier`.
-    random_state : int, RandomState instance or None, default=None
-        Seeds initialisation, shuffling, sampling and dropout.
+    %(precision)s
+    %(random_state)s
     verbose : int, default=0
         Print a per-epoch log when positive.
     **criterion__params : dict
@@ -156,11 +129,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Weighted training loss per epoch.
     validation_scores_ : list of float or None
         Monitored validation score per epoch (when early stopping).
-    class_weight_ : ndarray of shape (n_classes,) or None
-        Class weights applied by the loss.
-    class_counts_ : ndarray of shape (n_classes,)
-        Training rows per class, counted by sample weight (the prior of
-        ``posthoc_tau``).
+    %(class_weight_)s
+    %(class_counts_)s
 
     See Also
     --------
@@ -187,24 +157,19 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         "hidden_layer_sizes": [tuple, list, Interval(Integral, 1, None, closed="left")],
         "activation": [StrOptions(set(ACTIVATIONS))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
-        "criterion": [str, type, HasMethods(["forward"])],
-        **WEIGHTING_CONSTRAINTS,  # class_weight, sampler, weight_normalization
+        **SHARED_CONSTRAINTS,
         "batch_size": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "max_epochs": [Interval(Integral, 1, None, closed="left")],
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "input_noise": [Interval(Real, 0, None, closed="left")],
-        "mixup_alpha": [Interval(Real, 0, None, closed="neither"), None],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
         "scoring": [str, callable, None],
-        "posthoc_tau": [Interval(Real, 0, None, closed="left"), None],
         "device": [str, torch.device],
         "dtype": [StrOptions(set(_DTYPES)), None],
-        "precision": [StrOptions(set(PRECISIONS)), None],
-        "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
 
@@ -289,15 +254,17 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         check_weighting_names(self.get_params(deep=False), type(self).__name__)
         self._validate_params()
         self._hidden_layer_sizes()
+        check_numeric_columns(X, caller=f"{type(self).__name__}.fit")
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
         net = build_net(self, X.shape[1], np.unique(y), dtype)  # sklweight/_net/mlp_net.py
         net._owner_name = type(self).__name__  # errors raised by the net name this class
         try:
-            # the one check of sample_weight in this fit; the net trains on the checked
-            # data (inside the try: a bad y or sample_weight must not leave the
-            # n_features_in_ that validate_data set, nor an earlier fit's net_)
-            data = validate_fit_data(net, _as_tensor(X, dtype), y, sample_weight, reset=True)
+            # the one check of y and sample_weight in this fit; X was checked above and
+            # stays NumPy until the net builds its tensors (inside the try: a bad y or
+            # sample_weight must not leave the n_features_in_ that validate_data set, nor
+            # an earlier fit's net_)
+            data = validate_fit_data(net, X, y, sample_weight, reset=True, checked_X=True)
             if self._split_fraction():  # early_stopping with a held-out fraction
                 check_validation_split(data.y, net.classes_inferred_, self._split_fraction(),
                                        type(self).__name__)
@@ -349,9 +316,12 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         return min(200, n_rows)
 
     def _validate_X_predict(self, X):
+        """X checked once, here, and handed to the net as its dataset (not re-checked)."""
         check_is_fitted(self)
+        check_numeric_columns(X, caller=f"{type(self).__name__}.predict")
         X = validate_data(self, X, reset=False, dtype=(np.float64, np.float32))
-        return _as_tensor(X, next(self.net_.module_.parameters()).dtype)
+        dtype = next(self.net_.module_.parameters()).dtype
+        return TensorDataset(to_tensor(X, self.net_.device, dtype))
 
     def predict_proba(self, X):
         """Probability of each class, columns ordered as ``classes_``.
@@ -367,39 +337,3 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         """
         X = self._validate_X_predict(X)
         return self.net_.predict_proba(X)
-
-    def predict_log_proba(self, X):
-        """Log of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input rows.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Predicted label of each row.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input rows.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        proba = self.predict_proba(X)  # checks that the estimator is fitted
-        return self.classes_[proba.argmax(axis=1)]
-
-
-def _as_tensor(X, dtype):
-    """A CPU tensor view of validated X when possible (a copy for read-only input)."""
-    X = np.ascontiguousarray(X)
-    tensor = torch.from_numpy(X) if X.flags.writeable else torch.tensor(X)
-    return tensor.to(dtype)

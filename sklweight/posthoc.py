@@ -20,6 +20,7 @@ from sklearn.utils.parallel import Parallel, delayed
 from sklearn.utils.validation import _num_samples, check_is_fitted, column_or_1d, indexable
 
 from ._net.posthoc import posthoc_proba
+from .utils._predict import ProbaClassifierMixin
 from .utils._validation import (
     HasMethods,
     Integral,
@@ -35,7 +36,9 @@ __all__ = ["TunedPosthocTauClassifierCV"]
 _DEFAULT_TAUS = (0.0, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 1.75, 2.0)
 
 
-class TunedPosthocTauClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstimator):
+class TunedPosthocTauClassifierCV(
+    MetaEstimatorMixin, ProbaClassifierMixin, ClassifierMixin, BaseEstimator
+):
     """Classifier that chooses the post-hoc logit adjustment ``tau`` by cross-validation.
 
     Post-hoc logit adjustment (Menon et al., 2021) predicts with
@@ -291,43 +294,13 @@ class TunedPosthocTauClassifierCV(MetaEstimatorMixin, ClassifierMixin, BaseEstim
             caller=type(self).__name__,
         )
 
-    def predict_log_proba(self, X):
-        """Log of :meth:`predict_proba`.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input rows.
-
-        Returns
-        -------
-        log_proba : ndarray of shape (n_samples, n_classes)
-        """
-        with np.errstate(divide="ignore"):
-            return np.log(self.predict_proba(X))
-
-    def predict(self, X):
-        """Label with the highest adjusted probability.
-
-        Parameters
-        ----------
-        X : array-like of shape (n_samples, n_features)
-            Input rows.
-
-        Returns
-        -------
-        y_pred : ndarray of shape (n_samples,)
-        """
-        proba = self.predict_proba(X)  # checks that the estimator is fitted
-        return self.classes_[np.argmax(proba, axis=1)]
-
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = get_tags(self.estimator).input_tags.sparse
         return tags
 
 
-class _Adjusted(ClassifierMixin, BaseEstimator):
+class _Adjusted(ProbaClassifierMixin, ClassifierMixin, BaseEstimator):
     """A fitted classifier seen through a fixed ``tau`` (what a scorer is given)."""
 
     def __init__(self, fitted, class_counts, tau, caller):
@@ -341,9 +314,6 @@ class _Adjusted(ClassifierMixin, BaseEstimator):
         return posthoc_proba(
             self.fitted.predict_proba(X), self.class_counts, self.tau, caller=self.caller
         )
-
-    def predict(self, X):
-        return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
 
 def _score_taus(fitted, counts, X, y, taus, scorer, caller):

@@ -1,8 +1,9 @@
-"""The same random_state gives the same model (SPEC 5): twice in a row, in GridSearchCV with
+"""The same random_state gives the same model: twice in a row, in GridSearchCV with
 n_jobs=1 and n_jobs=2 (processes), under joblib's threading backend and under joblib's
 Dask backend on a distributed.LocalCluster (threads: the case where fits share one
-process and its global torch RNG)."""
+process and its global torch RNG), and while an unseeded fit runs in another thread."""
 
+import threading
 import warnings
 
 import joblib
@@ -116,3 +117,33 @@ def test_grid_search_on_a_dask_local_cluster_equals_the_local_run(iris, referenc
             with joblib.parallel_backend("dask"):
                 search = _search(-1).fit(X, y)
             _assert_same_search(search, reference, X)
+
+
+def test_a_seeded_fit_is_reproducible_while_an_unseeded_fit_runs_in_a_thread(iris):
+    # the unseeded fit draws from torch's global RNG (initialisation, dropout, shuffle):
+    # every fit takes the same lock, so it cannot draw from the seeded fit's stream
+    X, y = iris
+    reference = _mlp(dropout=0.3).fit(X, y)
+    stop = threading.Event()
+    errors = []
+
+    def unseeded_fits():
+        try:
+            while not stop.is_set():
+                _mlp(dropout=0.3, random_state=None, max_epochs=2).fit(X, y)
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    thread = threading.Thread(target=unseeded_fits)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        thread.start()
+        try:
+            for _ in range(3):
+                again = _mlp(dropout=0.3).fit(X, y)
+                _assert_same_model(again.net_.module_, reference.net_.module_, X)
+                assert again.loss_curve_ == reference.loss_curve_
+        finally:
+            stop.set()
+            thread.join()
+    assert errors == []

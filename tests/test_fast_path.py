@@ -1,4 +1,4 @@
-"""The hot path (sklweight/_net/fast_path.py, sklweight/_net/batching.py): the lean epoch
+"""The hot path (sklweight/_net/training.py, epoch_plan.py, batching.py): the lean epoch
 loop and training step train exactly as skorch's loop does, keep callbacks and history
 working, never copy X per epoch, and still name the epoch and batch of a NaN loss."""
 
@@ -9,7 +9,7 @@ from skorch import NeuralNet, NeuralNetClassifier
 from skorch.callbacks import Callback, GradientNormClipping
 
 from sklweight import NonFiniteLossError, WeightedMLPClassifier, WeightedNeuralNetClassifier
-from sklweight._net import fast_path
+from sklweight._net import epoch_plan, module_output
 from sklweight._net.batching import BatchIterator, TensorDataset
 
 N, F, K = 60, 5, 3
@@ -263,13 +263,14 @@ class PoisonAt(Callback):
 def test_nan_loss_names_epoch_and_batch(data, monkeypatch, deferred):
     X, y, _ = data
     if deferred:  # the accelerator path: losses stay on the device, read once an epoch
-        monkeypatch.setattr(fast_path.FastPathMixin, "_device_type", lambda self: "cuda")
+        monkeypatch.setattr(epoch_plan, "device_type", lambda net: "cuda")
     net = WeightedNeuralNetClassifier(
         Poisonable, max_epochs=4, batch_size=16, train_split=None, verbose=0, lr=0.1,
         random_state=0, callbacks=[("poison", PoisonAt(2, 3))],
     )
     if deferred:
-        plan = fast_path._Plan(net.initialize(), training=True)
+        net.initialize()
+        plan = epoch_plan.EpochPlan(net, True, type(net).notify)
         assert not plan.read_each_batch
     with pytest.raises(NonFiniteLossError, match="epoch 2, batch 3"):
         net.fit(X, y)
@@ -278,7 +279,7 @@ def test_nan_loss_names_epoch_and_batch(data, monkeypatch, deferred):
 
 def test_deferred_records_are_complete_at_epoch_end(data, monkeypatch):
     X, y, _ = data
-    monkeypatch.setattr(fast_path.FastPathMixin, "_device_type", lambda self: "cuda")
+    monkeypatch.setattr(epoch_plan, "device_type", lambda net: "cuda")
     deferred = make(random_state=0).fit(X, y)
     monkeypatch.undo()
     direct = make(random_state=0).fit(X, y)
@@ -336,7 +337,7 @@ def test_prediction_uses_large_batches_unless_asked(data, monkeypatch):
     expected = net.predict_proba(X)
     monkeypatch.setattr(BatchIterator, "__init__", spy)
     np.testing.assert_allclose(net.predict_proba(X), expected)
-    assert sizes == [fast_path.PREDICT_BATCH_ROWS]
+    assert sizes == [module_output.PREDICT_BATCH_ROWS]
     sizes.clear()
     asked = make(random_state=0, max_epochs=1, iterator_valid__batch_size=1000).fit(X[:N], y)
     sizes.clear()
@@ -347,8 +348,8 @@ def test_prediction_uses_large_batches_unless_asked(data, monkeypatch):
 def test_mlp_steps_with_fused_adam_where_torch_has_it(data):
     X, y, _ = data
     clf = WeightedMLPClassifier(4, max_epochs=2, random_state=0).fit(X, y)
-    assert clf.net_.optimizer_.defaults.get("fused") == fast_path.fused_adam_supported("cpu")
-    assert not fast_path.fused_adam_supported("meta")  # no fused kernel: the default Adam
+    assert clf.net_.optimizer_.defaults.get("fused") == epoch_plan.fused_adam_supported("cpu")
+    assert not epoch_plan.fused_adam_supported("meta")  # no fused kernel: the default Adam
     again = WeightedMLPClassifier(4, max_epochs=2, random_state=0).fit(X, y)
     np.testing.assert_array_equal(clf.predict_proba(X), again.predict_proba(X))
 

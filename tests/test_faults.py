@@ -1,4 +1,4 @@
-"""Interrupts and faults (SPEC 4): Ctrl-C wherever it lands keeps the last finished epoch
+"""Interrupts and faults: Ctrl-C wherever it lands keeps the last finished epoch
 and is re-raised; nothing the user passed is changed, a module instance included.
 
 tests/_net/test_training.py covers Ctrl-C from a callback's ``on_batch_end`` and from the

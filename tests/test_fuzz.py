@@ -273,13 +273,14 @@ def test_mlp_fit_refused_after_validation_leaves_it_unfitted():
 
 
 def test_net_error_mid_training_leaves_it_unfitted():
-    # a 3-D X through a Linear module: the loss refuses the 3-D logits at the first batch,
-    # and the initialised, untrained net is not left usable
+    # a 3-D X through a Linear module gives (n, 1, C) logits, read as an ensemble of one
+    # member; C = 3 for 2 classes is refused at the first batch, and the initialised,
+    # untrained net is not left usable
     X = np.random.RandomState(0).randn(4, 1, 1).astype(np.float32)
     estimator = WeightedNeuralNetClassifier(
-        torch.nn.Linear, module__in_features=1, module__out_features=2, max_epochs=1,
+        torch.nn.Linear, module__in_features=1, module__out_features=3, max_epochs=1,
         train_split=None, verbose=0)
-    with pytest.raises(ValueError, match=r"shape \(4, 1, 2\)"):
+    with pytest.raises(ValueError, match="outputs 3 values per row but y has 2 classes"):
         estimator.fit(X, np.array([0, 1, 0, 1]))
     assert not estimator.initialized_
     with pytest.raises(NotFittedError):

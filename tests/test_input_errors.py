@@ -1,7 +1,7 @@
-"""Bad X, y or sample_weight gets a clear error at the public boundary (SPEC 4), for both
+"""Bad X, y or sample_weight gets a clear error at the public boundary, for both
 classifiers, and nothing the user passed is modified.
 
-Each data row of the SPEC 4 table is tested for ``WeightedMLPClassifier`` and, where it
+Each kind of bad data is tested for ``WeightedMLPClassifier`` and, where it
 applies, for ``WeightedNeuralNetClassifier`` with a ``torch.nn.Linear`` module. Errors of
 the parameters are in tests/test_parameter_errors.py, of the module's width in
 tests/test_module_width_errors.py.

@@ -1,5 +1,5 @@
 """A module whose input or output width does not match X or the classes gets a clear error
-at fit (SPEC 4), for ``WeightedNeuralNetClassifier``.
+at fit, for ``WeightedNeuralNetClassifier``.
 """
 
 import pytest

@@ -1,4 +1,4 @@
-"""Bad parameters get a clear error at fit (SPEC 4), for both classifiers: class_weight
+"""Bad parameters get a clear error at fit, for both classifiers: class_weight
 dicts that do not match the classes, unknown names, invalid hyper-parameters, devices.
 """
 
@@ -138,7 +138,7 @@ def test_invalid_hyper_parameter_set_via_set_params(small_iris, make):
 
 
 def test_label_smoothing_above_uniform_names_k(small_iris):
-    # 0.9 is inside [0, 1) but above (K-1)/K for K=3 (SPEC 3.6): a ValueError naming K
+    # 0.9 is inside [0, 1) but above (K-1)/K for K=3: a ValueError naming K
     X, y = small_iris
     for make in (mlp, net):
         with pytest.raises(ValueError, match="K=3"):

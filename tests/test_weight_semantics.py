@@ -1,4 +1,5 @@
-"""SPEC section 3: each weight rule pinned by a test on the real classifiers."""
+"""Each weight rule of the user guide's "Weight semantics" page pinned by a test on the real
+classifiers."""
 
 import numpy as np
 import pytest
@@ -29,6 +30,38 @@ def test_scaling_all_weights_changes_nothing(imbalanced, normalization):
     a = mlp(weight_normalization=normalization).fit(X, y, sample_weight=w)
     b = mlp(weight_normalization=normalization).fit(X, y, sample_weight=8.0 * w)
     np.testing.assert_allclose(a.predict_proba(X), b.predict_proba(X), rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("scale", [1e-310, 1e-300, 1e300])
+def test_extreme_equal_weights_train_exactly_as_all_ones(imbalanced, scale):
+    # global normalisation divides by the largest weight first: no overflow, no underflow
+    X, y = imbalanced
+    a = mlp().fit(X, y).predict_proba(X)
+    b = mlp().fit(X, y, sample_weight=np.full(len(y), scale)).predict_proba(X)
+    np.testing.assert_array_equal(a, b)
+
+
+def test_weights_whose_class_counts_overflow_are_refused(imbalanced):
+    X, y = imbalanced
+    with pytest.raises(ValueError, match=r"'sample_weight'.*finite.*Rescale sample_weight"):
+        mlp().fit(X, y, sample_weight=np.full(len(y), 1e308))
+    net = WeightedNeuralNetClassifier(
+        torch.nn.Linear, module__in_features=X.shape[1], module__out_features=3,
+        module__dtype=torch.float64, max_epochs=1, verbose=0)
+    with pytest.raises(ValueError, match="divide it by its maximum"):
+        net.fit(X, y, sample_weight=np.full(len(y), 1e308))
+
+
+@pytest.mark.parametrize("normalization", ["none", "batch"])
+@pytest.mark.parametrize("scale", [1e-310, 1e300])
+def test_raw_weights_the_loss_dtype_cannot_hold_are_refused(imbalanced, normalization,
+                                                            scale):
+    # float32 loss weights: 1e300 overflows, 1e-310 underflows to 0
+    X, y = imbalanced
+    clf = mlp(weight_normalization=normalization, dtype="float32")
+    with pytest.raises(ValueError, match=r"representable in the loss's dtype \(torch.float32\)"
+                       r".*weight_normalization='global'"):
+        clf.fit(X, y, sample_weight=np.full(len(y), scale))
 
 
 def test_zero_weight_equals_removed_rows(imbalanced):

@@ -10,7 +10,7 @@ one (``max_iter`` -> ``max_epochs``).
 
 from __future__ import annotations
 
-import difflib
+from ..utils._validation import did_you_mean
 
 __all__ = ["CRITERION_PREFIX", "CriterionParamsMixin"]
 
@@ -45,9 +45,9 @@ class CriterionParamsMixin:
         if key in self._foreign_params:
             return self._foreign_params[key].format(value=value) + "."
         names = sorted(self._get_param_names())
-        close = difflib.get_close_matches(key, names, n=1)
-        if close:
-            return f"did you mean {close[0]!r}?"
+        suggestion = did_you_mean(key, names)
+        if suggestion:
+            return suggestion[0].lower() + suggestion[1:]
         return (
             f"its parameters are {names}, and a loss hyper-parameter is passed with the "
             f"'criterion__' prefix (criterion__{key}={value!r})."

@@ -13,21 +13,15 @@ training batch, computed with the initial weights. A fit is reported when
   the initial loss on the way (the loss blew up) or training stopped by itself (early
   stopping: it "converged" to one class).
 
-The first case is reported as a divergence (fix: a lower ``lr``, scaled features), the
-second without a blow-up as a fit that stopped on one class (fix: scaled features).
-A fit merely cut short by ``max_epochs`` while its loss falls (three epochs on imbalanced
-data that still predict the majority) is not reported: nothing blew up and it did not
-stop by itself.
-
-Measured (``WeightedMLPClassifier``, seeds 0-1, 3 and 200 epochs, on breast cancer raw
-and scaled, digits raw and scaled, iris, wine raw and scaled, 3- and 2-class imbalanced
-``make_classification``): at the default ``lr`` (also with ``sampler="balanced"``,
-``class_weight="balanced"``, focal loss, early stopping, batch 16 with a sampler, and
-``lr=1e-2`` with a sampler)
-nothing is reported except soft-F1 on raw breast cancer and raw wine, which stops
-within 17 epochs predicting one class (balanced accuracy 1/K: a true failure); at
-``lr`` in {1, 10, 1e3, 1e6}, 122 of 144 fits are reported, and the other 22 ended below
-10 times their initial loss with at least two predicted classes.
+The first case is reported as a divergence (:class:`~sklweight.exceptions.DivergenceWarning`;
+fix: a lower ``lr``, scaled features). The second, without a blow-up, is a fit that
+stopped on one class (:class:`~sklweight.exceptions.CollapsedPredictionWarning`): when
+its loss fell, the model found the majority class the cheapest answer, and the fix is a
+weighting (``class_weight="balanced"``, ``criterion="logit_adjusted"``); when it did not
+fall, the features or the learning rate are the suspects. A fit merely cut short by
+``max_epochs`` while its loss falls (three epochs on imbalanced data that still predict
+the majority) is not reported: nothing blew up and it did not stop by itself. How often
+these fire on common data sets is measured in ``docs/benchmarks.rst``.
 """
 
 from __future__ import annotations
@@ -36,29 +30,19 @@ import math
 
 import numpy as np
 import torch
-from sklearn.exceptions import ConvergenceWarning
 
+from ..exceptions import CollapsedPredictionWarning, DivergenceWarning
 from ..utils._warnings import warn_user
-from .batching import WeightedInput
 from .input_validation import FitData
 
-__all__ = ["DivergenceWarning", "LOSS_RISE", "MAX_ROWS", "check_divergence"]
+__all__ = ["LOSS_RISE", "MAX_ROWS", "check_divergence"]
 
 LOSS_RISE = 10.0  # "far above where it started": more than this many times the initial loss
 MAX_ROWS = 1000  # training rows predicted for the collapse check (evenly spaced)
 
 
-class DivergenceWarning(ConvergenceWarning):
-    """A fit diverged: its loss ended far above its start, or it predicts one class.
-
-    A subclass of scikit-learn's ``ConvergenceWarning``, so filters that silence
-    convergence warnings (``warnings.simplefilter("ignore", ConvergenceWarning)``)
-    silence it too.
-    """
-
-
 def check_divergence(net, X, first_epoch, *, stopped_early=False):
-    """Warn with :class:`DivergenceWarning` when the epochs from ``first_epoch`` diverged.
+    """Warn once when the epochs from ``first_epoch`` diverged or collapsed to one class.
 
     Parameters
     ----------
@@ -101,13 +85,24 @@ def check_divergence(net, X, first_epoch, *, stopped_early=False):
             f"lower learning rate (lr={net.lr!r}; e.g. 10 times lower) and scaled "
             "features (e.g. make_pipeline(StandardScaler(), ...))."
         )
-    else:  # stopped by itself, nothing blew up, one class
+        category = DivergenceWarning
+    elif final < initial:  # the loss fell, yet one class: the majority was cheapest
+        message = (
+            f"{name}: the fit stopped after {n_epochs} epochs predicting one class: "
+            f"{single}, while {loss}. Predicting the majority class is what lowers this "
+            "loss: weight the classes (class_weight='balanced', or sampler='balanced') or "
+            "adjust the logits (criterion='logit_adjusted', or posthoc_tau=1)."
+        )
+        category = CollapsedPredictionWarning
+    else:  # stopped by itself, the loss did not fall, one class
         message = (
             f"{name}: the fit stopped after {n_epochs} epochs predicting one class: "
             f"{single}; {loss}. Scale the features (e.g. make_pipeline(StandardScaler(), "
-            f"...)), or try another learning rate (lr={net.lr!r}) or criterion."
+            f"...)), or try another learning rate (lr={net.lr!r}) or criterion; on "
+            "imbalanced data, class_weight='balanced'."
         )
-    warn_user(message, DivergenceWarning)
+        category = CollapsedPredictionWarning
+    warn_user(message, category)
     return message
 
 
@@ -140,10 +135,8 @@ def _collapsed_to(net, X):
     if n_present < 2:
         return None
     n = len(dataset)
-    index = torch.unique(torch.linspace(0, n - 1, min(n, MAX_ROWS)).long()).to(dataset.device)
-    Xb, _ = dataset.batch(index)
-    if isinstance(Xb, WeightedInput):
-        Xb = Xb.X
+    index = np.unique(np.linspace(0, n - 1, min(n, MAX_ROWS)).astype(np.int64))
+    Xb = net.get_dataset(dataset).batch(torch.as_tensor(index, device=net.device))[0]
     module = net.module_
     training = module.training
     try:
@@ -154,6 +147,8 @@ def _collapsed_to(net, X):
         module.train(training)
     if isinstance(out, (tuple, list)):
         out = out[0]
+    if isinstance(out, torch.Tensor) and out.ndim == 3:  # an ensemble: its mean softmax
+        out = torch.softmax(out.float(), dim=-1).mean(dim=1)
     if not isinstance(out, torch.Tensor) or out.ndim != 2 or out.shape[1] < 2:
         return None
     predicted = out.argmax(dim=1)
@@ -164,8 +159,7 @@ def _collapsed_to(net, X):
 
 
 def _fit_dataset(net, X):
-    """The validated fit rows as a TensorDataset (None for a user's Dataset)."""
+    """The validated fit rows (None for a user's Dataset)."""
     if not isinstance(X, FitData) or X.passthrough:
         return None
-    dataset = X.to_dataset(net.device, net._input_dtype())
-    return dataset if len(dataset) else None
+    return X if len(X) else None

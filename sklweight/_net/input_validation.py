@@ -3,7 +3,7 @@
 Array-likes go through scikit-learn's ``validate_data`` (its errors, in its words, and
 ``n_features_in_`` / ``feature_names_in_``); tensors and dicts of arrays (for modules with
 several inputs) are checked for consistent lengths; labels are encoded once; rows with
-zero sample weight are removed here, before any split or batching.
+zero sample weight are left out here, by position, before any split or batching.
 """
 
 from __future__ import annotations
@@ -17,17 +17,14 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import assert_all_finite, column_or_1d, validate_data
 from skorch.utils import is_dataset, to_numpy
 
+from ..utils._dataframe import check_numeric_columns
 from ..utils._validation import Described, check_sample_weight, format_param_error
 from .batching import TensorDataset
-from .weighting import (
-    SAMPLE_WEIGHT_SAMPLER,
-    check_weighting_dicts,
-    warn_untrained_classes,
-    warn_unweighted_sampler,
-)
+from .weighting import SAMPLE_WEIGHT_SAMPLER, check_weighting_dicts, warn_unweighted_sampler
 
 __all__ = [
-    "FitData", "encode_labels", "learn_classes", "validate_fit_data", "validate_predict_data",
+    "FitData", "encode_labels", "learn_classes", "to_tensor", "validate_fit_data",
+    "validate_predict_data",
 ]
 
 
@@ -36,45 +33,77 @@ def _is_dict(X):
     return isinstance(X, Mapping) and not issparse(X)
 
 
-class FitData:
-    """Validated training data: X, encoded y and sample weights (no zero weight).
+class FitData(torch.utils.data.Dataset):
+    """Validated training data, still in NumPy: the rows a fit trains on.
 
-    ``to_dataset`` builds the tensors on the training device once and caches them, so
-    skorch's split and the weighting share one copy.
+    ``X`` is kept whole, as validated (an array, a tensor or a dict of them); the rows
+    of positive sample weight are ``X[rows]`` (``rows`` None: all of them), and ``y`` and
+    ``sample_weight`` hold theirs. skorch's ``train_split`` splits this dataset (its
+    ``len`` and ``y``), so the split indices come from the NumPy labels; the tensors are
+    built once, after the weight plan (:mod:`.data_hooks`).
+
+    Parameters
+    ----------
+    X : ndarray, Tensor or dict of them, or a torch Dataset (``passthrough``)
+    y : ndarray of int64 of shape (n_rows,) or None
+        Encoded labels of the rows trained on.
+    sample_weight : ndarray of float64 of shape (n_rows,) or None
+        Their sample weights (all positive).
+    rows : ndarray of int64 or None, default=None
+        Their positions in ``X``; None: every row of ``X``.
+    dropped_y : ndarray of int64 or None, default=None
+        Encoded labels of the rows left out for a zero sample weight.
+    passthrough : bool, default=False
+        ``X`` is a user's torch ``Dataset``, trained on as skorch does.
     """
 
-    def __init__(self, X, y, sample_weight, *, passthrough=False):
+    def __init__(self, X, y, sample_weight, rows=None, dropped_y=None, *, passthrough=False):
         self.X = X
         self.y = y
         self.sample_weight = sample_weight
+        self.rows = rows
+        self.dropped_y = dropped_y
         self.passthrough = passthrough
-        self._dataset = None
+        self._features = None
 
     def __len__(self):
+        if self.y is not None:
+            return len(self.y)
         if isinstance(self.X, Mapping):
             return len(next(iter(self.X.values())))
         return len(self.X)
 
-    def to_dataset(self, device, dtype=None):
-        if self.passthrough:
-            return self.X
-        if self._dataset is None:
-            self._dataset = TensorDataset(
-                _to_tensor(self.X, device, dtype),
-                None if self.y is None else torch.as_tensor(self.y, device=device),
-                None if self.sample_weight is None else torch.as_tensor(
-                    self.sample_weight, device=device),
-            )
-        return self._dataset
+    def __getitem__(self, index):
+        # row access for a user's train_split that reads the rows (NumPy, not tensors)
+        row = index if self.rows is None else self.rows[index]
+        return _take(self.X, row), None if self.y is None else self.y[index]
+
+    def subset(self, index):
+        """The rows at positions ``index``, as ``torch.utils.data.Subset`` (what a
+        ``train_split`` returns)."""
+        return torch.utils.data.Subset(self, np.asarray(index, dtype=np.int64))
+
+    def features(self, device, dtype=None):
+        """X as tensors on ``device`` (cast to the module's ``dtype``), built once."""
+        if self._features is None:
+            self._features = to_tensor(self.X, device, dtype)
+        return self._features
+
+    def positions(self, index=None):
+        """The positions in ``X`` of this dataset's rows ``index`` (all when None)."""
+        if index is None:
+            return self.rows
+        index = np.asarray(index, dtype=np.int64)
+        return index if self.rows is None else self.rows[index]
 
 
-def _to_tensor(X, device, dtype, *, features=True):
+def to_tensor(X, device, dtype, *, features=True):
     """Move X to ``device``; cast floats (and, for a plain feature array, integers too)
     to the module's floating dtype. Integer tensors and integer arrays inside a dict are
     kept as they are (token ids for embeddings)."""
     if _is_dict(X):
         return {
-            key: _to_tensor(value, device, dtype, features=False) for key, value in X.items()
+            key: to_tensor(value, device, dtype, features=False) for key, value in X.items()
         }
     cast = dtype is not None
     if not isinstance(X, torch.Tensor):
@@ -167,8 +196,8 @@ def learn_classes(estimator, y, classes, *, reset, caller):
 def _all_finite(X, rows=65536):
     """Whether a floating tensor is finite, without a temporary the size of X.
 
-    ``torch.isfinite(X)`` builds ``X.abs()`` and two masks (measured: 656 MiB extra for a
-    381 MiB X). As scikit-learn does, the sum is checked first (finite unless some entry
+    ``torch.isfinite(X)`` builds ``X.abs()`` and two masks, more than X itself. As
+    scikit-learn does, the sum is checked first (finite unless some entry
     is not, or the sum overflows); only then are the rows checked in chunks.
     """
     if bool(torch.isfinite(X.sum())):
@@ -187,13 +216,15 @@ def _check_X(estimator, X, reset):
         return X
     if _is_dict(X):
         return X
+    check_numeric_columns(X, caller=f"{type(estimator).__name__}.{'fit' if reset else 'predict'}")
     return validate_data(
         estimator, X, reset=reset, allow_nd=True, dtype="numeric", ensure_all_finite=True
     )
 
 
-def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
-    """Validate ``fit`` inputs and return :class:`FitData` without zero-weight rows.
+def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None,
+                      checked_X=False):
+    """Validate ``fit`` inputs and return :class:`FitData` of the positive-weight rows.
 
     A torch ``Dataset`` (not ours) passes through untouched (skorch's path, no sample
     weights); a ``class_weight`` or ``sampler`` dict must name exactly the classes.
@@ -212,6 +243,9 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     classes : array-like or None, default=None
         All labels (``partial_fit``'s argument); else the estimator's ``classes``
         parameter; else the labels of y.
+    checked_X : bool, default=False
+        X is a 2-D array the caller validated already (``WeightedMLPClassifier``): only
+        ``n_features_in_`` is recorded.
 
     Returns
     -------
@@ -243,7 +277,10 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
             f"{caller} requires y to be passed, but the target y is None. To train on a "
             "torch Dataset that yields (X, y) pairs, pass the Dataset as X."
         )
-    X = _check_X(estimator, X, reset)
+    if checked_X:
+        estimator.n_features_in_ = X.shape[1]
+    else:
+        X = _check_X(estimator, X, reset)
     y = column_or_1d(to_numpy(y) if isinstance(y, torch.Tensor) else y, warn=True)
     assert_all_finite(y, input_name="y")  # NaN in an object y, as scikit-learn's message
     check_classification_targets(y)
@@ -257,16 +294,14 @@ def validate_fit_data(estimator, X, y, sample_weight, *, reset, classes=None):
     # the one check of sample_weight in a fit: the weighting code after it assumes a
     # validated float64 array
     weights = check_sample_weight(sample_weight, n_samples, caller=caller)
-    keep = weights > 0
-    if not keep.all():
-        present = np.bincount(y_encoded, minlength=len(classes)) > 0
-        kept = np.bincount(y_encoded[keep], minlength=len(classes)) > 0
-        warn_untrained_classes(classes[present & ~kept], estimator._public_name,
-                               reason="sample_weight 0")
-        index = np.flatnonzero(keep)
-        X, y_encoded, weights = _take(X, index), y_encoded[index], weights[index]
     _check_weighting(estimator, classes, sample_weight)
-    return FitData(X, y_encoded, weights)
+    keep = weights > 0
+    if keep.all():
+        return FitData(X, y_encoded, weights)
+    # zero weight = removal: the rows are left out by position (X is not copied); the
+    # weight plan warns about a class left without a row (:mod:`.weighting`)
+    rows = np.flatnonzero(keep)
+    return FitData(X, y_encoded[rows], weights[rows], rows, y_encoded[~keep])
 
 
 def _check_weighting(estimator, classes, sample_weight):

@@ -1,4 +1,4 @@
-"""Mixup (Zhang et al., ICLR 2018) for a weighted training step.
+"""Mixup (Zhang et al., ICLR 2018): the batch mixing of a weighted training step.
 
 Per training batch, ``lam ~ Beta(alpha, alpha)`` is drawn once and the rows are paired
 with a random permutation ``j`` of the batch: the module sees
@@ -16,17 +16,15 @@ the rule reads the same under every normalisation (for ``"global"`` it is
 
 ``lam`` and the permutation come from torch's global RNG, like dropout: a fit with a
 ``random_state`` forks and seeds it (``seeding.SeededFit``), so mixup is reproducible.
-Prediction and validation batches are never mixed.
+Prediction and validation batches are never mixed. The training step that applies the
+rule is ``train_step_single`` in :mod:`.training`.
 """
 
 from __future__ import annotations
 
 import torch
-from skorch.dataset import unpack_data
 
-from .batching import WeightedInput
-
-__all__ = ["mix_rows", "mixup_train_step"]
+__all__ = ["mix_rows"]
 
 
 def mix_rows(X, alpha):
@@ -52,47 +50,3 @@ def mix_rows(X, alpha):
     lam = float(torch.distributions.Beta(concentration, concentration).sample())
     perm = torch.randperm(X.shape[0]).to(X.device)
     return lam * X + (1.0 - lam) * X[perm], perm, lam
-
-
-def mixup_train_step(net, batch, alpha, **fit_params):
-    """The net's ``train_step_single`` on a mixed batch (the rule in the module docstring).
-
-    Forward and loss run under the net's autocast and the backward pass goes through its
-    gradient scaler, as in ``fast_path.FastPathMixin.train_step_single``.
-
-    Parameters
-    ----------
-    net : WeightedNeuralNetClassifier
-        The net being trained.
-    batch : tuple
-        ``(X, y)`` from the training iterator, X possibly a :class:`WeightedInput`.
-    alpha : float
-        The ``mixup_alpha`` parameter.
-    **fit_params : dict
-        Passed to the module's ``forward``.
-
-    Returns
-    -------
-    step : dict
-        ``{"loss": loss, "y_pred": y_pred}`` as skorch expects.
-    """
-    net._set_training(True)
-    Xi, yi = unpack_data(batch)
-    weighted = isinstance(Xi, WeightedInput)
-    X = Xi.X if weighted else Xi
-    if not isinstance(X, torch.Tensor):
-        raise TypeError(
-            f"{net._public_name}: mixup_alpha needs the module input to be a single "
-            f"tensor per batch; got {type(X).__name__}. Set mixup_alpha=None."
-        )
-    X_mixed, perm, lam = mix_rows(X, alpha)
-    yi = torch.as_tensor(yi, device=perm.device)
-    first = WeightedInput(X_mixed, Xi.sample_weight) if weighted else X_mixed
-    second = WeightedInput(X_mixed, Xi.sample_weight[perm]) if weighted else X_mixed
-    with net._autocast():  # the hot path's precision handling (fast_path.py)
-        y_pred = net.infer(X_mixed, **fit_params)
-        loss = lam * net.get_loss(y_pred, yi, X=first, training=True) + (1.0 - lam) * (
-            net.get_loss(y_pred, yi[perm], X=second, training=True)
-        )
-    net._backward(loss)
-    return {"loss": loss, "y_pred": y_pred}

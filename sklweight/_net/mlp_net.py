@@ -16,8 +16,9 @@ import torch
 from skorch.callbacks import EarlyStopping, EpochScoring
 from skorch.dataset import ValidSplit
 
+from ..class_weight._counts import weighted_class_counts
 from ..classifier import WeightedNeuralNetClassifier
-from .fast_path import fused_adam_supported
+from .epoch_plan import fused_adam_supported
 from .mlp_module import MLPModule
 from .plateau import plateau_monitor
 
@@ -117,7 +118,7 @@ def check_validation_split(y, classes, fraction, caller):
     caller : str
         The estimator's name.
     """
-    counts = np.bincount(y, minlength=len(classes))
+    counts = weighted_class_counts(y, len(classes))
     single = classes[counts == 1]
     if len(single):
         raise ValueError(
@@ -160,20 +161,21 @@ def fitted_attributes(net, split_fraction, scoring):
     history = net.history
     validation = None
     if split_fraction:
-        validation = list(history[:, "valid_loss" if scoring is None else "valid_score"])
+        key = "valid_loss" if scoring is None else "valid_score"
+        validation = list(history[:, key]) if history else []
     return {
         "net_": net,
         "classes_": np.asarray(net.classes_),
         "class_weight_": net.class_weight_,
         "class_counts_": net.class_counts_,
         "n_iter_": len(history),
-        "loss_curve_": list(history[:, "train_loss"]),
+        "loss_curve_": list(history[:, "train_loss"]) if history else [],
         "validation_scores_": validation,
     }
 
 
 def _fused_adam(device):
-    """Adam's fused kernel where torch has one for the device (sklweight/_net/fast_path.py)."""
+    """Adam's fused kernel where torch has one for the device (:mod:`.epoch_plan`)."""
     return {"optimizer__fused": True} if fused_adam_supported(device) else {}
 
 

@@ -6,19 +6,11 @@ rule). The epoch's training loss is an estimate of the training objective; with 
 input noise or mixup that estimate is noisy by design (every epoch sees other noise,
 other pairs), and its epoch-to-epoch spread is far above ``tol``: one lucky low epoch
 sets a best value that the next ``n_iter_no_change`` epochs do not beat, and training
-stops while the objective still falls.
-
-Measured on digits-LT (SPEC section 8, seeds 0-4; logit-adjusted loss, weight decay
-3e-3, input noise 1, batch 64): the epoch loss scatters by about 0.017 around its trend
-(epochs 300-600); the rule on the raw loss stopped at epochs 76-120 with a test balanced
-accuracy of 0.873, while training on reaches 0.884 by epoch 180 and stays at 0.885 +-
-0.003 up to epoch 1 500. On the moving average of the last ``n_iter_no_change`` epochs
-(window 20, patience 20) it stopped at epochs 161-244 with 0.883.
+stops while the objective still falls (the measurement is in ``docs/benchmarks.rst``).
 
 So with ``input_noise > 0`` or ``mixup_alpha`` set, the rule watches
 ``train_loss_smoothed``, the mean training loss of the last ``n_iter_no_change`` epochs;
-otherwise the raw ``train_loss``, as before. ``tol`` and ``n_iter_no_change`` keep their
-meaning.
+otherwise the raw ``train_loss``. ``tol`` and ``n_iter_no_change`` keep their meaning.
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """How a fit turns ``sample_weight``, ``class_weight`` and ``sampler`` into weights.
 
-The rules of the specification (section 3), in one place:
+The rules of the user guide's "Weight semantics" page (``docs/user_guide/
+weight_semantics.rst``), in one place:
 
 * ``w_i = s_i * c[y_i]``, with ``c`` computed from the rows actually trained on (after
   the internal validation split), counting rows by ``s``. A dict is used as given.
@@ -33,9 +34,14 @@ from sklearn.base import clone
 
 from ..class_weight import ClassWeights
 from ..class_weight._checks import check_dict_classes
+from ..class_weight._counts import weighted_class_counts
 from ..class_weight._strategies import STRATEGY_NAMES, check_strategy_name
 from ..class_weight._vector import class_weight_vector
-from ..utils._validation import StrOptions
+from ..utils._validation import (
+    StrOptions,
+    format_param_error,
+    unknown_value_error,
+)
 from ..utils._warnings import warn_user
 
 __all__ = [
@@ -53,7 +59,7 @@ __all__ = [
     "warn_unweighted_sampler",
 ]
 
-# the values of ``weight_normalization`` (SPEC 3.2)
+# the values of ``weight_normalization`` (user guide, "Weight semantics")
 NORMALIZATIONS = ("global", "batch", "none")
 # the ``sampler`` value that moves the per-sample weights from the loss into the sampling
 SAMPLE_WEIGHT_SAMPLER = "sample_weight"
@@ -66,13 +72,6 @@ WEIGHTING_CONSTRAINTS = {
     "weight_normalization": [StrOptions(set(NORMALIZATIONS))],
 }
 """The constraints of the weighting parameters, shared by both classifiers."""
-
-
-def _unknown(name, value, options):
-    return ValueError(
-        f"The {name!r} parameter must be one of {', '.join(map(repr, options))}. "
-        f"Got {value!r} instead."
-    )
 
 
 # --------------------------------------------------------------------------- checks
@@ -105,7 +104,7 @@ def check_weighting_names(params, caller):
 
 def check_weighting_dicts(params, classes, caller):
     """A ``class_weight`` or ``sampler`` dict (also as a ``ClassWeights`` strategy) must
-    name every class of the fit and no other label (SPEC 4).
+    name every class of the fit and no other label.
 
     Parameters
     ----------
@@ -173,7 +172,7 @@ class WeightPlan:
 
 
 def _fit_class_weights(spec, classes, counts, *, n_rows, caller, param):
-    # computed on this fit's training rows (SPEC 3.1): a ClassWeights is refitted, as a
+    # computed on this fit's training rows: a ClassWeights is refitted, as a
     # clone (the user's object is never fitted; a fitted one is not used as is)
     if isinstance(spec, ClassWeights):
         spec = clone(spec)
@@ -182,7 +181,7 @@ def _fit_class_weights(spec, classes, counts, *, n_rows, caller, param):
 
 def plan_weights(
     y_train, s_train, y_valid, s_valid, *, classes, class_weight, sampler, normalization,
-    caller="fit",
+    dropped_y=None, caller="fit",
 ):
     """Compute the loss and sampling weights of one fit.
 
@@ -205,6 +204,9 @@ def plan_weights(
         The ``sampler`` parameter (``"sample_weight"`` moves ``s`` into the sampling).
     normalization : {"global", "batch", "none"}
         The ``weight_normalization`` parameter.
+    dropped_y : ndarray of int or None, default=None
+        Encoded labels of the rows left out before the split for a zero sample weight
+        (a class left with none of its rows is warned about here).
     caller : str, default="fit"
         The estimator's public name (shown in messages and warnings).
 
@@ -214,7 +216,17 @@ def plan_weights(
         Aligned with ``classes`` and with the rows given.
     """
     n_classes = len(classes)
-    counts = np.bincount(y_train, weights=s_train, minlength=n_classes)
+    counts = weighted_class_counts(y_train, n_classes, s_train)
+    if not np.all(np.isfinite(counts)):
+        raise ValueError(
+            format_param_error(
+                "sample_weight", f"{caller}.fit",
+                "small enough that the weighted class counts are finite in float64",
+                counts.tolist(),
+                "Rescale sample_weight (e.g. divide it by its maximum): under the default "
+                "weight_normalization='global' only the ratios of the weights matter.",
+            )
+        )
     c = None
     if class_weight is not None:
         c = _fit_class_weights(class_weight, classes, counts, caller=caller,
@@ -240,7 +252,14 @@ def plan_weights(
             "Every training row has zero weight after applying class_weight and "
             "sample_weight; nothing is left to learn from."
         )
-    untrained = (counts > 0) & (np.bincount(y_train[keep], minlength=n_classes) == 0)
+    if dropped_y is not None:
+        kept_anywhere = weighted_class_counts(y_train, n_classes) > 0
+        if y_valid is not None:
+            kept_anywhere |= weighted_class_counts(y_valid, n_classes) > 0
+        dropped = weighted_class_counts(dropped_y, n_classes) > 0
+        warn_untrained_classes(classes[dropped & ~kept_anywhere], caller,
+                               reason="sample_weight 0")
+    untrained = (counts > 0) & (weighted_class_counts(y_train[keep], n_classes) == 0)
     warn_untrained_classes(
         classes[untrained], caller,
         reason="a class weight or sampling probability of 0",
@@ -263,9 +282,11 @@ def normalize_weights(weight, normalization="global"):
     Parameters
     ----------
     weight : Tensor or ndarray of shape (n,)
-        Composed weights ``s_i * c[y_i]`` of the training rows.
+        Composed weights ``s_i * c[y_i]`` of the training rows, finite, not all zero.
     normalization : {"global", "batch", "none"}, default="global"
-        ``"global"`` rescales to ``w * n / sum(w)`` (mean 1 over the training rows);
+        ``"global"`` rescales to ``w * n / sum(w)`` (mean 1 over the training rows),
+        dividing by the largest weight first so that neither the sum nor the ratio
+        overflows or underflows (weights all equal, of any magnitude, become exactly 1);
         the other two leave the weights as given.
 
     Returns
@@ -274,14 +295,16 @@ def normalize_weights(weight, normalization="global"):
         A new array/tensor for ``"global"``; the input itself otherwise.
     """
     if normalization not in NORMALIZATIONS:
-        raise _unknown("weight_normalization", normalization, NORMALIZATIONS)
+        raise unknown_value_error(
+            "weight_normalization", "normalize_weights", NORMALIZATIONS, normalization)
     if normalization != "global":
         return weight
+    weight = weight / weight.max()
     return weight * (weight.shape[0] / weight.sum())
 
 
 def batch_objective(loss, weight=None, normalization="global"):
-    """The training objective of one batch: the batch rule of SPEC 3.2, in one place.
+    """The training objective of one batch: the batch rule, in one place.
 
     With ``w`` the batch rows' weights (already normalised per fit by
     :func:`normalize_weights`) and ``n_B`` the batch size:
@@ -312,7 +335,8 @@ def batch_objective(loss, weight=None, normalization="global"):
         Scalar, differentiable with respect to ``loss``.
     """
     if normalization not in NORMALIZATIONS:
-        raise _unknown("weight_normalization", normalization, NORMALIZATIONS)
+        raise unknown_value_error(
+            "weight_normalization", "batch_objective", NORMALIZATIONS, normalization)
     if loss.ndim == 0:  # the weighted mean of a non-decomposable loss
         if weight is None or normalization == "batch":
             return loss

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import difflib
 from numbers import Integral, Real
 
 import numpy as np
@@ -39,9 +40,11 @@ __all__ = [
     "StrOptions",
     "check_loss_inputs",
     "check_sample_weight",
+    "did_you_mean",
     "format_param_error",
     "public_module",
     "skip_value_checks",
+    "unknown_value_error",
     "validate_params",
 ]
 
@@ -78,6 +81,57 @@ def format_param_error(name, caller, expected, value, fix=None):
     if fix:
         message += f" {fix}"
     return message
+
+
+def did_you_mean(value, options):
+    """The "Did you mean ...?" sentence for a mistyped name, or None when nothing is close.
+
+    Parameters
+    ----------
+    value : object
+        What was received; only a string gets a suggestion.
+    options : iterable of str
+        The valid names.
+
+    Returns
+    -------
+    sentence : str or None
+        ``"Did you mean 'closest'?"``.
+    """
+    if not isinstance(value, str):
+        return None
+    close = difflib.get_close_matches(value, [str(o) for o in options], n=1)
+    return f"Did you mean {close[0]!r}?" if close else None
+
+
+def unknown_value_error(name, caller, options, value, fix=None):
+    """The error for a value outside a fixed set of names, with the closest suggested.
+
+    Parameters
+    ----------
+    name : str
+        Name of the parameter.
+    caller : str
+        Public function or class that received it.
+    options : sequence of str
+        The valid values, listed in the message in this order.
+    value : object
+        What was received.
+    fix : str or None, default=None
+        Advice appended after the suggestion.
+
+    Returns
+    -------
+    error : InvalidParameterError
+        scikit-learn's error type (a ``ValueError`` and a ``TypeError``), worded by
+        :func:`format_param_error`; the caller raises it.
+    """
+    advice = " ".join(part for part in (did_you_mean(value, options), fix) if part)
+    return InvalidParameterError(
+        format_param_error(
+            name, caller, f"one of {', '.join(map(repr, options))}", value, advice or None
+        )
+    )
 
 
 def public_module(module):

@@ -15,13 +15,14 @@ import sklweight
 from sklweight import DivergenceWarning, WeightedMLPClassifier, WeightedNeuralNetClassifier
 from sklweight._net import training
 from sklweight._net.divergence import MAX_ROWS
+from sklweight.exceptions import CollapsedPredictionWarning
 
 
-def _divergence_warnings(fit):
+def _divergence_warnings(fit, category=DivergenceWarning):
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always")
         estimator = fit()
-    return estimator, [w for w in record if issubclass(w.category, DivergenceWarning)]
+    return estimator, [w for w in record if issubclass(w.category, category)]
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +30,17 @@ def raw_cancer():
     return load_breast_cancer(return_X_y=True)
 
 
-def test_divergence_warning_is_public_and_a_convergence_warning():
-    assert sklweight.DivergenceWarning is DivergenceWarning
-    assert "DivergenceWarning" in sklweight.__all__
-    assert issubclass(DivergenceWarning, ConvergenceWarning)
-    assert issubclass(DivergenceWarning, UserWarning)
+@pytest.mark.parametrize("category", [DivergenceWarning, CollapsedPredictionWarning])
+def test_the_warnings_are_public_convergence_warnings(category):
+    name = category.__name__
+    assert getattr(sklweight.exceptions, name) is category
+    assert name in sklweight.exceptions.__all__
+    if category is DivergenceWarning:  # also public at the top level
+        assert sklweight.DivergenceWarning is category and name in sklweight.__all__
+    assert category.__module__ == "sklweight.exceptions"
+    assert issubclass(category, ConvergenceWarning)
+    assert issubclass(category, UserWarning)
+    assert not issubclass(CollapsedPredictionWarning, DivergenceWarning)
 
 
 def test_huge_learning_rate_on_raw_breast_cancer_warns_once(raw_cancer):
@@ -117,17 +124,46 @@ def test_a_fit_cut_short_that_predicts_the_majority_warns_nothing():
 
 
 def test_a_fit_that_stops_by_itself_on_one_class_warns():
-    # soft-F1 on raw wine: the softmax saturates, the loss barely moves, early
+    # soft-F1 on raw wine: the softmax saturates, the loss does not move, early
     # stopping ends the fit with every row one class (balanced accuracy 1/3)
     X, y = load_wine(return_X_y=True)
-    clf, found = _divergence_warnings(
-        lambda: WeightedMLPClassifier(criterion="soft_f1", random_state=1).fit(X, y))
+    fit = lambda: WeightedMLPClassifier(criterion="soft_f1", random_state=1).fit(X, y)  # noqa: E731
+    clf, found = _divergence_warnings(fit, CollapsedPredictionWarning)
     assert clf.n_iter_ < clf.max_epochs
     assert len(np.unique(clf.predict(X))) == 1
     assert len(found) == 1
+    assert _divergence_warnings(fit)[1] == []  # nothing blew up: not a divergence
     message = str(found[0].message)
     assert "stopped after" in message and "predicting one class" in message
+    # the loss did not fall: the features and the learning rate are the suspects
     assert "3 classes are present" in message and "StandardScaler" in message
+    assert found[0].filename == __file__
+
+
+def _uninformative_imbalanced():
+    rng = np.random.RandomState(0)
+    return rng.randn(400, 2) * 0.1, (rng.rand(400) < 0.1).astype(int)
+
+
+def test_a_fit_whose_loss_fell_to_one_class_names_the_weighting_fix():
+    # features without signal, 10 % minority: the loss falls to the prior's entropy by
+    # predicting the majority for every row, and the plateau rule stops the fit
+    X, y = _uninformative_imbalanced()
+    params = {"hidden_layer_sizes": (4,), "tol": 1e-2, "n_iter_no_change": 3, "lr": 1e-2,
+              "max_epochs": 200}
+    fit = lambda: mlp(**params).fit(X, y)  # noqa: E731
+    clf, found = _divergence_warnings(fit, CollapsedPredictionWarning)
+    assert clf.n_iter_ < clf.max_epochs and clf.loss_curve_[-1] < clf.loss_curve_[0]
+    assert len(np.unique(clf.predict(X))) == 1
+    assert len(found) == 1 and _divergence_warnings(fit)[1] == []
+    message = str(found[0].message)
+    assert "predicting one class" in message and "2 classes are present" in message
+    assert "class_weight='balanced'" in message and "criterion='logit_adjusted'" in message
+    assert "StandardScaler" not in message and "scale" not in message.lower()
+    # the fix it names works
+    balanced, found = _divergence_warnings(
+        lambda: mlp(class_weight="balanced", **params).fit(X, y), ConvergenceWarning)
+    assert found == [] and len(np.unique(balanced.predict(X))) == 2
 
 
 def test_loss_that_rises_tenfold_warns_even_if_classes_survive():

@@ -1,4 +1,5 @@
-"""Mixup (sklweight/_net/mixup.py): the mixed batch, the weighted loss rule, training only."""
+"""Mixup (sklweight/_net/mixup.py, applied by train_step_single in training.py): the mixed
+batch, the weighted loss rule, training only."""
 
 import numpy as np
 import pytest
@@ -6,7 +7,7 @@ import torch
 
 from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier
 from sklweight._net.batching import WeightedInput
-from sklweight._net.mixup import mix_rows, mixup_train_step
+from sklweight._net.mixup import mix_rows
 from sklweight.losses import weighted_cross_entropy_loss
 
 
@@ -46,7 +47,7 @@ def test_the_loss_keeps_each_labels_row_weight(normalization):
     y = torch.randint(0, 3, (8,), generator=gen)
     w = torch.rand(8, generator=gen, dtype=torch.float64) + 0.1
     torch.manual_seed(5)
-    loss = mixup_train_step(net, (WeightedInput(X, w), y), 0.5)["loss"]
+    loss = net.train_step_single((WeightedInput(X, w), y))["loss"]
     torch.manual_seed(5)
     mixed, perm, lam = mix_rows(X, 0.5)
     logits = net.module_(mixed)
@@ -63,7 +64,7 @@ def test_a_dict_input_is_refused_with_the_fix():
     net = _initialised_net("global")
     X = {"a": torch.zeros(4, 4, dtype=torch.float64)}
     with pytest.raises(TypeError, match="mixup_alpha needs .* single tensor.*mixup_alpha=None"):
-        mixup_train_step(net, (X, torch.zeros(4, dtype=torch.int64)), 0.5)
+        net.train_step_single((X, torch.zeros(4, dtype=torch.int64)))
 
 
 @pytest.fixture(scope="module")

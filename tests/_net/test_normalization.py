@@ -1,4 +1,5 @@
-"""The estimators' weight normalisations (SPEC 3.2), beside the weighting rule."""
+"""The estimators' weight normalisations (user guide, "Weight semantics"), beside the
+weighting rule."""
 
 from __future__ import annotations
 
@@ -68,7 +69,7 @@ def test_unknown_normalization(function):
 @settings(max_examples=20, deadline=None)
 @given(st.integers(1, 6), st.integers(1, 8), st.integers(0, 1000))
 def test_global_batches_average_to_the_full_weighted_objective(n_batches, batch_size, seed):
-    """SPEC 3.2: with global normalisation the mean batch loss is sum(w l) / sum(w)."""
+    """With global normalisation the mean batch loss is sum(w l) / sum(w)."""
     gen = torch.Generator().manual_seed(seed)
     n = n_batches * batch_size
     loss = torch.rand(n, generator=gen, dtype=torch.float64)

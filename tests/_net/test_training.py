@@ -3,6 +3,9 @@ Ctrl-C restores the last finished epoch and is re-raised, skorch's EarlyStopping
 ends training normally."""
 
 import copy
+import os
+import signal
+import threading
 
 import numpy as np
 import pytest
@@ -21,6 +24,7 @@ from sklweight import (
     NonFiniteLossError,
     WeightedNeuralNetClassifier,
 )
+from sklweight._net.mlp_module import MLPModule
 from sklweight.losses import WeightedCrossEntropyLoss
 
 
@@ -201,3 +205,85 @@ def test_skorch_early_stopping_still_ends_training_normally(small_iris):
     estimator.fit(X, y)  # EarlyStopping raises KeyboardInterrupt inside: not re-raised
     assert len(estimator.history) == 3
     assert np.isfinite(estimator.predict_proba(X)).all()
+
+
+# --------------------------------------------------------------------------- a real Ctrl-C
+class SigintAt(Callback):
+    """Send SIGINT to this process from ``on_epoch_end`` of epoch ``epoch``: the
+    ``KeyboardInterrupt`` arrives while a callback's ``on_epoch_end`` runs."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            os.kill(os.getpid(), signal.SIGINT)
+
+
+def _default_sigint():
+    return (threading.current_thread() is threading.main_thread()
+            and signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+
+
+@pytest.mark.skipif(not _default_sigint(), reason="needs Python's SIGINT handler")
+def test_a_real_sigint_in_a_callbacks_on_epoch_end_propagates(small_iris):
+    X, y = small_iris
+    estimator = net(batch_size=10, max_epochs=10, callbacks=[SigintAt(3)])
+    with pytest.raises(KeyboardInterrupt):
+        estimator.fit(X, y)
+    # the net snapshots an epoch before its callbacks run: epoch 3 had finished
+    assert len(estimator.history) == 3
+    three = net(batch_size=10, max_epochs=3).fit(X, y)
+    np.testing.assert_array_equal(estimator.predict_proba(X), three.predict_proba(X))
+
+
+@pytest.mark.skipif(not _default_sigint(), reason="needs Python's SIGINT handler")
+@pytest.mark.parametrize("at_call", [1, 4])
+def test_a_real_sigint_propagates_through_the_mlp(small_iris, at_call):
+    X, y = small_iris  # 50 rows: one batch, one forward pass of the MLP an epoch
+    clf = mlp(max_epochs=10)  # it takes no callbacks: the signal comes from a forward hook
+    calls = []
+
+    def interrupt(module, args, output):
+        if isinstance(module, MLPModule):
+            calls.append(1)
+            if len(calls) == at_call:
+                os.kill(os.getpid(), signal.SIGINT)
+
+    hook = torch.nn.modules.module.register_module_forward_hook(interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            clf.fit(X, y)
+    finally:
+        hook.remove()
+    # usable, with the weights of the last finished epoch (the initial ones in epoch 1)
+    assert clf.n_iter_ == at_call - 1 and len(clf.loss_curve_) == at_call - 1
+    assert np.isfinite(clf.predict_proba(X)).all()
+
+
+class StopFromAHelper(Callback):
+    """``on_epoch_end`` calls code that raises KeyboardInterrupt: not a stop request."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 2:
+            _interrupted()
+
+
+def _interrupted():
+    raise KeyboardInterrupt
+
+
+class StopRequest(Callback):
+    """skorch's protocol: ``raise KeyboardInterrupt`` in the callback's own on_epoch_end."""
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == 2:
+            raise KeyboardInterrupt
+
+
+def test_only_a_callbacks_own_raise_is_a_stop_request(small_iris):
+    X, y = small_iris
+    stopped = net(batch_size=10, max_epochs=10, callbacks=[StopRequest()]).fit(X, y)
+    assert len(stopped.history) == 2  # ended normally, as skorch's EarlyStopping does
+    with pytest.raises(KeyboardInterrupt):
+        net(batch_size=10, max_epochs=10, callbacks=[StopFromAHelper()]).fit(X, y)

@@ -1,4 +1,5 @@
-"""The rules that turn sample_weight, class_weight and sampler into weights (SPEC 3)."""
+"""The rules that turn sample_weight, class_weight and sampler into weights (user guide,
+"Weight semantics")."""
 
 import sys
 import warnings

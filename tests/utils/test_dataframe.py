@@ -56,10 +56,6 @@ def test_docstring_example():
     assert result.attempted > 0 and result.failed == 0
 
 
-@pytest.mark.xfail(
-    reason="wired when the estimators' input validation calls check_numeric_columns",
-    strict=False,
-)
 def test_the_estimators_give_this_message():
     from sklweight import WeightedMLPClassifier
 

@@ -6,10 +6,13 @@ import torch
 
 from sklweight.utils._validation import (
     Described,
+    InvalidParameterError,
     check_loss_inputs,
     check_sample_weight,
+    did_you_mean,
     format_param_error,
     skip_value_checks,
+    unknown_value_error,
 )
 
 
@@ -64,3 +67,22 @@ def test_loss_inputs_must_share_the_logits_device():
     logits = torch.zeros(2, 2, device="meta")
     with pytest.raises(ValueError, match="on the device of logits"):
         check_loss_inputs(logits, torch.tensor([0, 1]), caller="L")
+
+
+def test_did_you_mean_suggests_the_closest_name_or_nothing():
+    assert did_you_mean("balnced", ["balanced", "inverse"]) == "Did you mean 'balanced'?"
+    assert did_you_mean("zzz", ["balanced", "inverse"]) is None
+    assert did_you_mean(3, ["balanced"]) is None
+
+
+def test_unknown_value_error_lists_the_options_and_suggests_one():
+    error = unknown_value_error("weight_normalization", "Est", ("global", "batch"), "globl",
+                                "See the user guide.")
+    assert isinstance(error, InvalidParameterError) and isinstance(error, ValueError)
+    assert str(error) == (
+        "The 'weight_normalization' parameter of Est must be one of 'global', 'batch'. "
+        "Got 'globl' instead. Did you mean 'global'? See the user guide.")
+    plain = unknown_value_error("p", "Est", ("a",), "zzz")
+    assert str(plain) == "The 'p' parameter of Est must be one of 'a'. Got 'zzz' instead."
+
+
