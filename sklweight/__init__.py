@@ -18,9 +18,7 @@ from .quality import LabelQualityWeights, QualityWeightedClassifier
 
 __all__ = [
     "ClassWeights",
-    "DivergenceWarning",
     "LabelQualityWeights",
-    "NonFiniteLossError",
     "QualityWeightedClassifier",
     "TunedPosthocTauClassifierCV",
     "WeightedMLPClassifier",

@@ -21,7 +21,8 @@ weighting (``class_weight="balanced"``, ``criterion="logit_adjusted"``); when it
 fall, the features or the learning rate are the suspects. A fit merely cut short by
 ``max_epochs`` while its loss falls (three epochs on imbalanced data that still predict
 the majority) is not reported: nothing blew up and it did not stop by itself. How often
-these fire on common data sets is measured in ``docs/benchmarks.rst``.
+these fire on common data sets is measured in the documentation,
+:ref:`benchmarks_training_checks`.
 """
 
 from __future__ import annotations

@@ -6,7 +6,8 @@ rule). The epoch's training loss is an estimate of the training objective; with 
 input noise or mixup that estimate is noisy by design (every epoch sees other noise,
 other pairs), and its epoch-to-epoch spread is far above ``tol``: one lucky low epoch
 sets a best value that the next ``n_iter_no_change`` epochs do not beat, and training
-stops while the objective still falls (the measurement is in ``docs/benchmarks.rst``).
+stops while the objective still falls (the measurement is in the documentation,
+:ref:`benchmarks_training_checks`).
 
 So with ``input_noise > 0`` or ``mixup_alpha`` set, the rule watches
 ``train_loss_smoothed``, the mean training loss of the last ``n_iter_no_change`` epochs;
