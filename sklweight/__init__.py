@@ -18,7 +18,9 @@ from .quality import LabelQualityWeights, QualityWeightedClassifier
 
 __all__ = [
     "ClassWeights",
+    "DivergenceWarning",
     "LabelQualityWeights",
+    "NonFiniteLossError",
     "QualityWeightedClassifier",
     "TunedPosthocTauClassifierCV",
     "WeightedMLPClassifier",
