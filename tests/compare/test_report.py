@@ -37,13 +37,14 @@ def test_report_escapes_every_name_from_the_data():
     assert "w&quot;eight" in html
     # without a held-out set there is no held-out column, and every plot is still there
     assert "held-out" not in html.split("<h2>Method</h2>")[0]
-    assert len(embedded_pngs(html)) == 4
+    assert len(embedded_pngs(html)) == 5  # no probabilities: no reliability diagram
 
 
 def test_report_with_only_the_baseline_leaves_out_the_paired_plot():
     c = fake_comparison(ce=[0.6, 0.7])
     pngs = embedded_pngs(render_report(c, recommend(c)))
-    assert set(pngs) == {"per-class recall", "confusion matrices", "learning curves"}
+    assert set(pngs) == {"per-class recall", "confusion matrices", "learning curves",
+                         "precision and recall"}
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
