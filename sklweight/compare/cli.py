@@ -92,6 +92,9 @@ def build_parser():
                       help="repeats of the k-fold split (default: 2; 1 with --quick)")
     what.add_argument("--seed", type=int, default=0, metavar="S",
                       help="seeds data, folds and estimators (default: %(default)s)")
+    what.add_argument("--no-references", dest="references", action="store_false",
+                      help="leave out the reference models (balanced logistic regression, "
+                      "gradient boosting, balanced random forest)")
     what.add_argument("--no-racing", dest="racing", action="store_false",
                       help="run every split of every strategy (default: strategies clearly "
                       "behind the leader after a block of splits stop early)")
@@ -121,6 +124,9 @@ def build_parser():
     out.add_argument("--json", metavar="FILE", help="write the results as JSON")
     out.add_argument("--report", metavar="FILE",
                      help="write a self-contained HTML report with plots")
+    out.add_argument("--dry-run", action="store_true",
+                     help="check the inputs, print what would run (strategies, reference "
+                     "models, fits) and exit without training")
     out.add_argument("--quiet", action="store_true",
                      help="no progress bar or notes (the table and recommendation still print)")
     return parser
@@ -314,28 +320,34 @@ def _run(args, data, strategies, names, notes, cv, repeats, max_epochs, out, err
     from tqdm import tqdm
 
     from .comparison import estimator_settings, run_comparison
-    from .references import available_references, registered_references
+    from .references import available_references
     from .summary import comparison_dict
     from .table import format_per_class, format_table
 
-    references = available_references()
+    references, left_out = available_references(n_features=data.X.shape[1])
+    if not args.references:
+        references, left_out = [], {}
     if names is not None and "ce" not in names:
         notes.append("note: added the baseline 'ce' (plain cross-entropy) to compare with")
     if data.sample_weight is not None:
         notes.append(f"note: scores on the validation rows are weighted by the weight column "
                      f"{data.weight_name!r}")
-    for r in registered_references():
-        if r not in references:
-            notes.append(f"note: reference {r.name} left out: {r.unavailable_reason()} "
-                         "(pip install 'sklweight[compare]')")
+    for name, reason in left_out.items():
+        notes.append(f"note: reference model {name} left out: {reason}")
     if not args.quiet:
         _say(data.description, err)
         for note in notes:
             _say(note, err)
-    params = estimator_settings(max_epochs=max_epochs, early_stopping=args.early_stopping,
-                                device=args.device)
     n_splits = cv * repeats
     n_fits = (len(strategies) + len(references)) * n_splits
+    if args.dry_run:
+        _say(f"strategies: {', '.join(s.name for s in strategies)}", out)
+        _say(f"reference models: {', '.join(r.name for r in references) or 'none'}", out)
+        _say(f"{cv}-fold CV x {repeats} repeats: at most {n_fits} fits"
+             + (", fewer with racing" if args.racing else ""), out)
+        return 0
+    params = estimator_settings(max_epochs=max_epochs, early_stopping=args.early_stopping,
+                                device=args.device)
     with _backend(args) as (n_jobs, backend), _progress_bar(n_fits, args.quiet) as bar:
         def dropped(d):
             bar.total -= n_splits - d.after_splits

@@ -88,8 +88,8 @@ def run_comparison(data, strategies, *, references=None, cv=5, repeats=2, seed=0
     strategies : list of Strategy
         The baseline (``"ce"``) first, as :func:`~.strategies.select_strategies` returns.
     references : list of Strategy or None, default=None
-        Reference models on the same splits (``None``: every available one of
-        :mod:`.references`; ``[]``: none).
+        Reference models on the same splits (``None``: those
+        :func:`~.references.available_references` offers; ``[]``: none).
     cv, repeats : int, default=5, 2
         Stratified folds and repeats.
     seed : int, default=0
@@ -123,7 +123,9 @@ def run_comparison(data, strategies, *, references=None, cv=5, repeats=2, seed=0
 
     if metric not in METRICS:
         raise CompareError(f"--metric must be one of {', '.join(METRICS)}. Got {metric!r}.")
-    references = available_references() if references is None else list(references)
+    if references is None:
+        references = available_references(n_features=data.X.shape[1])[0]
+    references = list(references)
     splits = make_splits(data.y, cv=cv, repeats=repeats, seed=seed)
     n_train = float(np.mean([len(train) for train, _ in splits]))
     n_test = float(np.mean([len(test) for _, test in splits]))

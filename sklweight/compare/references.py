@@ -10,6 +10,8 @@ when there is one; they train without it):
 * ``balanced_random_forest``: imbalanced-learn's ``BalancedRandomForestClassifier``,
   when imbalanced-learn is installed (``pip install 'sklweight[compare]'``).
 
+Gradient boosting bins every column in every fit, so it is left out (with a note) for
+tables of more than :data:`MAX_FEATURES` columns; ``--no-references`` leaves them all out.
 They are never raced away and never recommended as a weighting strategy; the
 recommendation says when one beats every neural strategy beyond the fold-to-fold noise.
 A reference is a :class:`~.strategies.Strategy` (a builder, the code that builds the same
@@ -20,9 +22,17 @@ from __future__ import annotations
 
 from ._registry import Strategy, _call_code, requires_import
 
-__all__ = ["available_references", "register_reference", "registered_references"]
+__all__ = [
+    "MAX_FEATURES",
+    "available_references",
+    "register_reference",
+    "registered_references",
+]
 
 _REFERENCES: dict[str, Strategy] = {}
+
+MAX_FEATURES = {"hist_gradient_boosting_balanced": 10_000}
+"""References left out of tables with more feature columns than this."""
 
 
 def register_reference(reference):
@@ -38,9 +48,33 @@ def registered_references():
     return list(_REFERENCES.values())
 
 
-def available_references():
-    """The references that can run here (their packages are installed)."""
-    return [r for r in _REFERENCES.values() if r.unavailable_reason() is None]
+def available_references(n_features=None):
+    """The references that can run here, and why each other one cannot.
+
+    Parameters
+    ----------
+    n_features : int or None, default=None
+        Feature columns of the data (see :data:`MAX_FEATURES`).
+
+    Returns
+    -------
+    available : list of Strategy
+    left_out : dict of str to str
+        The reason for each registered reference not in ``available``.
+    """
+    available, left_out = [], {}
+    for r in _REFERENCES.values():
+        reason = r.unavailable_reason()
+        limit = MAX_FEATURES.get(r.name)
+        if reason is None and n_features is not None and limit is not None \
+                and n_features > limit:
+            reason = (f"{n_features} feature columns, more than the {limit} it is run on "
+                      "(it bins every column in every fit)")
+        if reason is None:
+            available.append(r)
+        else:
+            left_out[r.name] = reason
+    return available, left_out
 
 
 def _reference(name, description, callee, import_line, params, *, requires=None):
@@ -81,5 +115,6 @@ register_reference(_reference(
     "from imblearn.ensemble import BalancedRandomForestClassifier",
     {"n_estimators": 100, "sampling_strategy": "all", "replacement": True,
      "bootstrap": False},
-    requires=requires_import("imblearn.ensemble", "BalancedRandomForestClassifier"),
+    requires=lambda: None if requires_import("imblearn.ensemble")() is None else
+    "imbalanced-learn is not installed (pip install 'sklweight[compare]')",
 ))
