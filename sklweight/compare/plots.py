@@ -193,7 +193,7 @@ def paired_png(comparison, recommendation):
     for i, s in enumerate(strategies):
         p = paired[s.name]
         color = _NEUTRAL if not p.exceeds_noise else _GOOD if p.mean > 0 else _BAD
-        diffs = s.scores[metric] - base
+        diffs = s.scores[metric] - base[:s.n_splits]  # a raced-out strategy ran fewer
         jitter = np.linspace(-0.15, 0.15, len(diffs)) if len(diffs) > 1 else [0.0]
         ax.scatter(diffs, i + np.asarray(jitter), s=9, color=color, alpha=0.35, lw=0)
         ax.errorbar(p.mean, i, xerr=[[p.mean - p.low], [p.high - p.mean]], fmt="o",
