@@ -52,6 +52,7 @@ th { background: var(--soft); font-weight: 600; white-space: normal; vertical-al
 th:first-child, td:first-child { text-align: left; }
 td.desc { text-align: left; white-space: normal; color: var(--muted); }
 table.text th, table.text td { text-align: left; white-space: normal; }
+table.text code { overflow-wrap: anywhere; }
 tr.best td { background: var(--best); font-weight: 600; }
 tr.reference td { color: #3d4852; background: #fbf7ee; }
 tr.reference td:first-child::after { content: " reference"; font-size: 11px;
@@ -179,9 +180,9 @@ def _strategies(comparison):
             f"<tr><td>{html.escape(s.name)}</td><td class='desc'>{html.escape(s.description)}"
             f"{errors}</td><td class='desc'><code>{html.escape(s.code)}</code></td></tr>"
         )
-    return ("<table class='text'><thead><tr><th>strategy</th><th>what it does</th>"
-            "<th>estimator</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return ("<div class='scroll'><table class='text'><thead><tr><th>strategy</th>"
+            "<th>what it does</th><th>estimator</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _method(comparison):
@@ -300,7 +301,8 @@ def render_report(comparison, recommendation):
         "<h2>Learning and validation curves</h2>",
         _figure(plots.learning_curves_png(comparison), "learning curves",
                 "Training loss per epoch from each fit's history, and the loss on the "
-                "held-out validation split when one was held out (--early-stopping)."),
+                "validation split when one is set aside (--early-stopping): the validation "
+                "curves."),
         "<h2>Data</h2>",
         f"<dl><dt>data</dt><dd>{html.escape(data.description)}</dd>"
         f"<dt>classes</dt><dd>{counts}</dd></dl>",
