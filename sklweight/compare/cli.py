@@ -162,7 +162,7 @@ def _list_strategies(out):
 
 
 def printable(text):
-    """``text`` with every control character but the line break shown escaped.
+    r"""``text`` with every control character but the line break shown escaped.
 
     Examples
     --------
