@@ -154,9 +154,18 @@ def _next_steps(comparison, recommendation):
                          f"{-ref['paired'].mean:+.3f} for the neural net).")
     best = recommendation.best
     if best not in (None, BASELINE, chosen) and best in recommendation.paired:
-        items.append(f"To tell {html.escape(best)} from plain cross-entropy, add rows "
-                     "(of the rare classes above all): more repeats of the same rows narrow "
-                     "the corrected interval only a little.")
+        losses = [(METRIC_LABELS[m], g) for m, g in recommendation.guards[best].items()
+                  if g.loss]
+        if recommendation.paired[best].gain and losses:
+            cost = ", ".join(f"{name} {g.mean:+.3f}" for name, g in losses)
+            items.append(f"{html.escape(best)} has the highest {label} but costs {cost} "
+                         "beyond the noise against plain cross-entropy (the precision of "
+                         "the rare classes' predictions, below): choose it only if finding "
+                         "the rare rows matters more than being right when flagging them.")
+        elif not recommendation.paired[best].gain:
+            items.append(f"To tell {html.escape(best)} from plain cross-entropy, add rows "
+                         "(of the rare classes above all): more repeats of the same rows "
+                         "narrow the corrected interval only a little.")
     if not any(v for s in comparison.strategies for _, v in s.curves):
         items.append("Run with <code>--early-stopping</code> to hold out a validation "
                      "split and see validation curves.")
