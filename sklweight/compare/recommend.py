@@ -253,7 +253,8 @@ def _reference_verdict(comparison, neural, metric, label):
     else:
         text = (f"Reference: the best reference model, {top.name}, scores "
                 f"{top.mean(metric):.3f} {label}; {best.name} is ahead of it by "
-                f"{-d.mean:+.3f} (95 % interval {-d.high:+.3f} to {-d.low:+.3f}).")
+                f"{-d.mean:+.3f} (95 % interval {-d.high:+.3f} to {-d.low:+.3f}"
+                + ("), beyond the noise." if d.loss else "), within the noise."))
     return verdict, [text]
 
 
