@@ -13,7 +13,7 @@ usual.
 
 import importlib
 
-__version__ = "0.1.0.dev0"
+from ._version import __version__
 
 # public name -> the submodule that defines it (one line per name; a submodule itself,
 # such as ``recipes``, maps to its own path with the name ``None``)

@@ -45,7 +45,7 @@ Python that builds the recommended model.
 
 def build_parser():
     """The ``sklweight`` parser with its ``compare`` sub-command."""
-    from .. import __version__
+    from .._version import __version__
 
     parser = argparse.ArgumentParser(
         prog="sklweight", description="sklweight: weighting strategies for imbalanced and "

@@ -264,7 +264,7 @@ def render_report(comparison, recommendation):
         f"{html.escape(str(c))}: {n}" for c, n in zip(data.classes, data.class_counts,
                                                        strict=True)
     )
-    from .. import __version__
+    from .._version import __version__
 
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",

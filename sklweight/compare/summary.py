@@ -266,7 +266,7 @@ def _mean_std(values):
 
 def comparison_dict(comparison, recommendation):
     """The JSON document: data, settings, per-strategy results, ranking, recommendation."""
-    from .. import __version__
+    from .._version import __version__
 
     data = comparison.data
     classes = data.classes.tolist()
