@@ -50,7 +50,7 @@ def test_default_run_json_holds_every_split(default_run):
     assert doc["data"]["name"] == "digits-LT"
     assert doc["data"]["n_samples"] == 240 and doc["data"]["held_out_test_rows"] == 870
     assert doc["settings"]["cv"] == 2 and doc["settings"]["repeats"] == 1
-    assert doc["settings"]["n_fits"] == 3 * 2
+    assert doc["settings"]["n_fits"] == (3 + len(doc["references"])) * 2
     for entry in doc["strategies"]:
         for metric in ("balanced_accuracy", "f1_macro", "worst_class_recall"):
             splits = entry["metrics"][metric]["splits"]
