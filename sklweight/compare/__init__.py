@@ -19,6 +19,7 @@ Python) and :mod:`.cli`.
 
 from .cli import main
 from .errors import CompareError
+from .references import register_reference
 from .strategies import (
     Strategy,
     StrategyContext,
@@ -34,6 +35,7 @@ __all__ = [
     "StrategyContext",
     "main",
     "mlp_strategy",
+    "register_reference",
     "register_strategy",
     "registered_strategies",
     "requires_import",
