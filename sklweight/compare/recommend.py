@@ -312,6 +312,8 @@ def recommend(comparison):
             text.append(f"{top.name} has the highest mean among the candidates "
                         f"({top.mean(metric):.3f}) but is within the noise of "
                         f"{chosen.name}, which is simpler or faster.")
+        if best not in candidates and best.name in guards:
+            text.extend(_costs([best], guards, label, best.mean(metric)))
     else:
         chosen = base
         text.append("Recommended: plain cross-entropy (ce). No weighting is needed on this "
@@ -354,13 +356,26 @@ def _why_not(comparison, complete, paired, guards, label):
         return [f"The best by mean, {top.name}: {p.describe(label)}, within the fold-to-fold "
                 "noise (more rows would narrow the interval; more repeats only a little)."]
     gainers = [s for s in others if paired[s.name].gain]
+    return [line for s in gainers[:3] for line in _costs(
+        [s], guards, label, paired=paired)]
+
+
+def _costs(summaries, guards, label, mean=None, paired=None):
+    """``"<name> gains ... but loses beyond the noise on macro-F1 (...)"`` lines."""
     lines = []
-    for s in gainers[:3]:
+    for s in summaries:
         losses = "; ".join(
             f"{METRIC_LABELS[m]} ({g.mean:+.3f}, interval {g.low:+.3f} to {g.high:+.3f})"
             for m, g in guards[s.name].items() if g.loss)
-        lines.append(f"{s.name} gains {paired[s.name].mean:+.3f} {label} beyond the noise "
-                     f"but loses beyond the noise on {losses}.")
+        if not losses:
+            continue
+        if paired is not None:
+            lines.append(f"{s.name} gains {paired[s.name].mean:+.3f} {label} beyond the "
+                         f"noise but loses beyond the noise on {losses}.")
+        else:
+            lines.append(f"{s.name} has the highest {label} ({mean:.3f}) but loses beyond "
+                         f"the noise against plain cross-entropy on {losses}: not "
+                         "recommended.")
     return lines
 
 

@@ -140,3 +140,13 @@ def test_json_document_is_strict_json_with_null_for_failed_fits():
                                                       "splits": [None, None]}
     assert failed["errors"] == ["ValueError: boom"]
     assert back["recommendation"]["best"] == "ce"
+
+
+def test_the_best_by_mean_that_costs_macro_f1_is_named_beside_the_recommended_one():
+    c = fake_comparison(ce=[0.70, 0.72, 0.71, 0.69], balanced=[0.90, 0.93, 0.91, 0.90],
+                        effective_number=[0.80, 0.83, 0.81, 0.80])
+    c.get("balanced").scores["f1_macro"] = np.array([0.60, 0.61, 0.60, 0.58])
+    rec = recommend(c)
+    assert rec.best == "balanced" and rec.recommended == "effective_number"
+    assert ("balanced has the highest balanced accuracy (0.910) but loses beyond the noise "
+            "against plain cross-entropy on macro-F1") in rec.text[2]
