@@ -23,6 +23,15 @@ Any other estimator (a meta-estimator, a preset returned by a function) is a
 :class:`Strategy` with its own ``build``, ``code`` and ``imports``; its fitted estimator's
 ``loss_curve_`` (or its ``estimator_``'s) gives the learning curves.
 
+Each entry names the **scenarios** it answers (``scenarios``): ``"imbalance"`` strategies
+run by default; ``"noisy_labels"`` ones (bounded losses, label-quality weights, the
+noisy-labels recipe) run when the data has a weight column or with ``--noisy-labels``; an
+entry with no scenario runs only when asked for by name. Its **complexity** (0: plain
+cross-entropy; 1: one setting such as class weights, a sampler or a post-hoc shift; 2: a
+different loss; 3: a recipe or a meta-estimator) decides between strategies whose scores
+are within the noise of each other: the recommendation takes the simplest, then the
+fastest.
+
 An entry may be registered before its estimator exists: ``requires`` returns ``None``
 when it can run, else the reason it cannot (:func:`requires_import` builds one from a
 module path, e.g. ``requires_import("sklweight.recipes", "long_tail")``). Unavailable
@@ -42,11 +51,13 @@ from .errors import CompareError
 
 __all__ = [
     "BASELINE",
+    "SCENARIOS",
     "Strategy",
     "StrategyContext",
     "get_strategy",
     "mlp_strategy",
     "register_strategy",
+    "default_scenarios",
     "registered_strategies",
     "requires_import",
     "select_strategies",
@@ -55,6 +66,9 @@ __all__ = [
 
 BASELINE = "ce"
 """Name of the plain cross-entropy strategy every other one is compared with."""
+
+SCENARIOS = ("imbalance", "noisy_labels")
+"""The questions a strategy can answer: class imbalance, labels of uneven quality."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +116,12 @@ class Strategy:
     uses_weights : bool
         Pass the data's weight column as ``sample_weight`` to ``fit``; the strategy only
         exists for data with a weight column.
-    default : bool
-        Part of the default selection (when available).
+    scenarios : tuple of str
+        The scenarios (:data:`SCENARIOS`) whose default selection includes the entry
+        (when available); ``()``: only run when asked for by name.
+    complexity : int
+        0 (plain cross-entropy) to 3 (a recipe or a meta-estimator); among strategies
+        within the noise of each other the recommendation prefers the lowest.
     requires : callable or None
         ``requires() -> None | str``: ``None`` when the strategy can run, else the reason
         it cannot (for instance a module that does not exist yet).
@@ -115,8 +133,14 @@ class Strategy:
     code: Callable
     imports: tuple = ("from sklweight import WeightedMLPClassifier",)
     uses_weights: bool = False
-    default: bool = True
+    scenarios: tuple = ("imbalance",)
+    complexity: int = 1
     requires: Callable | None = None
+
+    @property
+    def default(self):
+        """Whether some scenario's default selection includes the entry."""
+        return bool(self.scenarios)
 
     def unavailable_reason(self):
         """``None`` when the strategy can run here, else why not."""
@@ -148,7 +172,12 @@ def register_strategy(strategy, *, replace=False):
             f"A strategy named {strategy.name!r} is already registered; pass replace=True "
             "to replace it."
         )
-    if not strategy.name or "," in strategy.name or strategy.name != strategy.name.strip():
+    unknown = set(strategy.scenarios) - set(SCENARIOS)
+    if unknown:
+        raise ValueError(f"Unknown scenario(s) {sorted(unknown)!r} for {strategy.name!r}; "
+                         f"valid ones: {SCENARIOS!r}.")
+    if (not strategy.name or "," in strategy.name or strategy.name != strategy.name.strip()
+            or not strategy.name.isprintable()):
         raise ValueError(
             f"A strategy name must be non-empty, without commas or surrounding spaces. "
             f"Got {strategy.name!r} instead."
@@ -181,16 +210,25 @@ def get_strategy(name):
         ) from None
 
 
-def select_strategies(names, *, has_weights):
+def default_scenarios(*, has_weights, noisy_labels=False):
+    """The scenarios of the default selection: imbalance, plus noisy labels when the
+    data has a weight column or the user says the labels are noisy."""
+    return ("imbalance", "noisy_labels") if has_weights or noisy_labels else ("imbalance",)
+
+
+def select_strategies(names, *, has_weights, noisy_labels=False):
     """The strategies to run, baseline first.
 
     Parameters
     ----------
     names : list of str or None
-        Names asked for on the command line; ``None`` selects every available default
-        entry (those using the weight column only when there is one).
+        Names asked for on the command line; ``None`` selects every available entry of
+        the :func:`default_scenarios` (those using the weight column only when there is
+        one).
     has_weights : bool
         Whether the data has a weight column.
+    noisy_labels : bool, default=False
+        Add the noisy-label strategies to the default selection (``--noisy-labels``).
 
     Returns
     -------
@@ -199,23 +237,25 @@ def select_strategies(names, *, has_weights):
         the order asked (or registered).
     """
     if names is None:
+        scenarios = set(default_scenarios(has_weights=has_weights, noisy_labels=noisy_labels))
         chosen = [
             s for s in _REGISTRY.values()
-            if s.default and s.unavailable_reason() is None and (has_weights or not s.uses_weights)
+            if scenarios & set(s.scenarios) and (has_weights or not s.uses_weights)
+            and s.unavailable_reason() is None
         ]
     else:
-        chosen = []
-        for name in dict.fromkeys(names):  # drop repeats, keep the order
-            strategy = get_strategy(name)
+        chosen = [get_strategy(name) for name in dict.fromkeys(names)]  # drop repeats
+        for strategy in chosen:  # every name checked before any availability import
             if strategy.uses_weights and not has_weights:
                 raise CompareError(
-                    f"strategy {name!r} trains with the weight column, but the data has "
-                    "none: pass --weight-col COL with --csv, or use --data noisy-digits."
+                    f"strategy {strategy.name!r} trains with the weight column, but the "
+                    "data has none: pass --weight-col COL with --csv, or use --data "
+                    "noisy-digits."
                 )
+        for strategy in chosen:
             reason = strategy.unavailable_reason()
             if reason is not None:
-                raise CompareError(f"strategy {name!r} is not available: {reason}")
-            chosen.append(strategy)
+                raise CompareError(f"strategy {strategy.name!r} is not available: {reason}")
     baseline = get_strategy(BASELINE)
     return [baseline] + [s for s in chosen if s.name != BASELINE]
 
@@ -260,8 +300,8 @@ def _call_code(callee, params):
     return f"{callee}(" + ", ".join(f"{k}={python_literal(v)}" for k, v in params.items()) + ")"
 
 
-def mlp_strategy(name, description, *, uses_weights=False, default=True, requires=None,
-                 **params):
+def mlp_strategy(name, description, *, uses_weights=False, scenarios=("imbalance",),
+                 complexity=None, requires=None, **params):
     """A :class:`Strategy` that is a :class:`~sklweight.WeightedMLPClassifier` setting.
 
     Parameters
@@ -270,8 +310,11 @@ def mlp_strategy(name, description, *, uses_weights=False, default=True, require
         See :class:`Strategy`.
     uses_weights : bool, default=False
         See :class:`Strategy`.
-    default : bool, default=True
+    scenarios : tuple of str, default=("imbalance",)
         See :class:`Strategy`.
+    complexity : int or None, default=None
+        See :class:`Strategy`; ``None``: 0 without ``params``, 2 when they set the
+        ``criterion``, else 1.
     requires : callable or None, default=None
         See :class:`Strategy`.
     **params : dict
@@ -296,5 +339,7 @@ def mlp_strategy(name, description, *, uses_weights=False, default=True, require
 
     return Strategy(
         name=name, description=description, build=build, code=code,
-        uses_weights=uses_weights, default=default, requires=requires,
+        uses_weights=uses_weights, scenarios=tuple(scenarios), requires=requires,
+        complexity=complexity if complexity is not None else
+        0 if not params else 2 if "criterion" in params else 1,
     )

@@ -2,7 +2,11 @@
 
 Bad input raises :class:`~.errors.CompareError`; :func:`main` prints it as
 ``sklweight compare: error: <message>`` on stderr and returns 2, argparse's status for bad
-usage, without a traceback.
+usage, without a traceback. Every input is checked (the options, the output paths, the
+CSV file and its columns, the strategy names, the folds) before torch is imported and
+before any training, so ``--help``, ``--version`` and every such error answer at once.
+Everything printed goes through :func:`printable`: control characters in labels or
+column names are shown escaped, never sent to the terminal.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from contextlib import contextmanager
 from .errors import CompareError
 from .run import METRICS
 
-__all__ = ["build_parser", "main"]
+__all__ = ["build_parser", "main", "printable"]
 
 PROG = "sklweight compare"
 
@@ -29,9 +33,13 @@ examples:
   sklweight compare --strategies ce,balanced,logit_adjusted --cv 5 --repeats 4
   sklweight compare --dask-scheduler tcp://scheduler:8786
 
-Every strategy is cross-validated on the same stratified folds (paired differences); the
-run ends with the best strategy, its paired difference to plain cross-entropy with a
-Nadeau-Bengio corrected 95 % interval, and the Python that builds it.
+Every strategy is cross-validated on the same stratified folds (paired differences), beside
+reference models (balanced logistic regression, gradient boosting, balanced random forest);
+strategies clearly behind the leader stop early (--no-racing runs them all). A strategy is
+recommended only when it beats plain cross-entropy beyond the fold-to-fold noise (a
+Nadeau-Bengio corrected 95 % interval) and loses nothing beyond the noise on macro-F1 or
+worst-class recall; otherwise the answer is plain cross-entropy. The run ends with the
+Python that builds the recommended model.
 """
 
 
@@ -66,8 +74,14 @@ def build_parser():
 
     what = p.add_argument_group("strategies and scoring")
     what.add_argument("--strategies", metavar="A,B,...",
-                      help="comma-separated strategy names (default: all available; plain "
-                      "cross-entropy 'ce' is always included as the baseline)")
+                      help="comma-separated strategy names (default: the imbalance "
+                      "strategies, and the noisy-label ones with --weight-col or "
+                      "--noisy-labels; plain cross-entropy 'ce' is always included as the "
+                      "baseline)")
+    what.add_argument("--noisy-labels", action="store_true",
+                      help="the labels are of uneven quality: add the noisy-label "
+                      "strategies (bounded losses, label-quality weights, the noisy-labels "
+                      "recipe) to the default set (automatic with --weight-col)")
     what.add_argument("--list-strategies", action="store_true",
                       help="list the strategies and exit")
     what.add_argument("--metric", choices=METRICS, default="balanced_accuracy",
@@ -78,6 +92,12 @@ def build_parser():
                       help="repeats of the k-fold split (default: 2; 1 with --quick)")
     what.add_argument("--seed", type=int, default=0, metavar="S",
                       help="seeds data, folds and estimators (default: %(default)s)")
+    what.add_argument("--no-references", dest="references", action="store_false",
+                      help="leave out the reference models (balanced logistic regression, "
+                      "gradient boosting, balanced random forest)")
+    what.add_argument("--no-racing", dest="racing", action="store_false",
+                      help="run every split of every strategy (default: strategies clearly "
+                      "behind the leader after a block of splits stop early)")
 
     est = p.add_argument_group("estimator (WeightedMLPClassifier)")
     est.add_argument("--max-epochs", type=int, default=None, metavar="N",
@@ -92,7 +112,8 @@ def build_parser():
 
     par = p.add_argument_group("parallelism")
     par.add_argument("--n-jobs", type=int, default=-1, metavar="N",
-                     help="parallel fits with joblib (default: -1, all cores)")
+                     help="parallel fits with joblib, one torch thread each (default: -1, "
+                     "every core)")
     cluster = par.add_mutually_exclusive_group()
     cluster.add_argument("--dask-scheduler", metavar="ADDRESS",
                          help="run the fits on this Dask scheduler (joblib's Dask backend)")
@@ -103,16 +124,20 @@ def build_parser():
     out.add_argument("--json", metavar="FILE", help="write the results as JSON")
     out.add_argument("--report", metavar="FILE",
                      help="write a self-contained HTML report with plots")
+    out.add_argument("--dry-run", action="store_true",
+                     help="check the inputs, print what would run (strategies, reference "
+                     "models, fits) and exit without training")
     out.add_argument("--quiet", action="store_true",
                      help="no progress bar or notes (the table and recommendation still print)")
     return parser
 
 
 def _list_strategies(out):
+    from .references import registered_references
     from .strategies import BASELINE, registered_strategies
 
     entries = registered_strategies()
-    width = max(len(s.name) for s in entries)
+    width = max(len(s.name) for s in entries + registered_references())
     print("strategies (--strategies a,b,c):", file=out)
     for s in entries:
         marks = []
@@ -120,21 +145,60 @@ def _list_strategies(out):
             marks.append("baseline, always run")
         if s.uses_weights:
             marks.append("needs a weight column")
-        if not s.default:
-            marks.append("not run by default")
+        if not s.scenarios:
+            marks.append("only when named")
+        elif "imbalance" not in s.scenarios:
+            marks.append("default with a weight column or --noisy-labels")
         reason = s.unavailable_reason()
         if reason is not None:
             marks.append(f"unavailable: {reason}")
         suffix = f" [{'; '.join(marks)}]" if marks else ""
         print(f"  {s.name.ljust(width)}  {s.description}{suffix}", file=out)
+    print("reference models (every run, on the same folds):", file=out)
+    for r in registered_references():
+        reason = r.unavailable_reason()
+        suffix = "" if reason is None else f" [unavailable: {reason}]"
+        print(f"  {r.name.ljust(width)}  {r.description}{suffix}", file=out)
+
+
+def printable(text):
+    r"""``text`` with every control character but the line break shown escaped.
+
+    Examples
+    --------
+    >>> printable("a\x1b[31mb\tc")
+    'a\\x1b[31mb\\tc'
+    """
+    if text.isprintable():
+        return text
+    return "\n".join(
+        "".join(c if c.isprintable() else repr(c)[1:-1] for c in line)
+        for line in text.split("\n")
+    )
+
+
+def _say(text, file):
+    print(printable(str(text)), file=file)
 
 
 def _check_output(path, option):
+    """Refuse an output file that cannot be written, before any training."""
     folder = os.path.dirname(os.path.abspath(path))
     if not os.path.isdir(folder):
         raise CompareError(f"{option} {path!r}: the folder {folder!r} does not exist")
     if os.path.isdir(path):
         raise CompareError(f"{option} {path!r} is a folder; give a file name")
+    existed = os.path.exists(path)
+    try:
+        with open(path, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        raise CompareError(
+            f"{option} {path!r} cannot be written ({exc.strerror or exc}); choose another "
+            "path"
+        ) from None
+    if not existed:
+        os.remove(path)
 
 
 def _load_data(args):
@@ -199,23 +263,21 @@ def _progress_bar(total, quiet):
 def _warning_notes(comparison, n_splits, width=240):
     """One line per distinct warning a strategy's fits raised."""
     lines = []
-    for s in comparison.strategies:
+    for s in comparison.strategies + comparison.references:
         for message, count in s.warnings.items():
             text = " ".join(message.split())
             text = text if len(text) <= width else text[:width - 3] + "..."
-            lines.append(f"warning: {s.name}, {count} of {n_splits} fits: {text}")
+            lines.append(f"warning: {s.name}, {count} of {s.n_splits} fits: {text}")
     return lines
 
 
 def _compare(args, out, err):
-    from .comparison import check_cv, estimator_settings, run_comparison
-    from .strategies import select_strategies
-    from .summary import comparison_dict
-    from .table import format_per_class, format_table
-
     if args.list_strategies:
         _list_strategies(out)
         return 0
+    from .comparison import check_cv
+    from .strategies import select_strategies
+
     for path, option in ((args.json, "--json"), (args.report, "--report")):
         if path is not None:
             _check_output(path, option)
@@ -232,44 +294,82 @@ def _compare(args, out, err):
         raise CompareError(f"--max-epochs must be at least 1. Got {max_epochs}.")
     if args.n_jobs == 0:
         raise CompareError("--n-jobs must not be 0 (use 1 for no parallelism, -1 for all cores)")
+    if cv < 2 or repeats < 1:
+        check_cv([0, 0], cv, repeats)  # the same messages, before any data is read
+    names = None
+    if args.strategies is not None:
+        names = [n.strip() for n in args.strategies.split(",") if n.strip()]
+        if not names:
+            raise CompareError("--strategies is empty; see --list-strategies")
+    data = _load_data(args)
+    notes = check_cv(data.y, cv, repeats)
+    has_weights = data.sample_weight is not None
+    strategies = select_strategies(names, has_weights=has_weights,
+                                   noisy_labels=args.noisy_labels)
     if str(args.device).startswith("cuda"):
         import torch
 
         if not torch.cuda.is_available():
             raise CompareError(f"--device {args.device!r} but torch finds no CUDA device "
                                "(install a CUDA build of torch, or use --device cpu)")
-    data = _load_data(args)
-    names = None
-    if args.strategies is not None:
-        names = [n.strip() for n in args.strategies.split(",") if n.strip()]
-        if not names:
-            raise CompareError("--strategies is empty; see --list-strategies")
-    has_weights = data.sample_weight is not None
-    strategies = select_strategies(names, has_weights=has_weights)
-    notes = check_cv(data.y, cv, repeats)
+    return _run(args, data, strategies, names, notes, cv, repeats, max_epochs, out, err)
+
+
+def _run(args, data, strategies, names, notes, cv, repeats, max_epochs, out, err):
+    """Train, then write and print the results (every input has been checked)."""
+    from tqdm import tqdm
+
+    from .comparison import estimator_settings, run_comparison
+    from .references import available_references
+    from .summary import comparison_dict
+    from .table import format_per_class, format_table
+
+    references, left_out = available_references(n_features=data.X.shape[1])
+    if not args.references:
+        references, left_out = [], {}
     if names is not None and "ce" not in names:
         notes.append("note: added the baseline 'ce' (plain cross-entropy) to compare with")
-    if has_weights:
+    if data.sample_weight is not None:
         notes.append(f"note: scores on the validation rows are weighted by the weight column "
                      f"{data.weight_name!r}")
+    for name, reason in left_out.items():
+        notes.append(f"note: reference model {name} left out: {reason}")
     if not args.quiet:
-        print(f"{data.description}", file=err)
+        _say(data.description, err)
         for note in notes:
-            print(note, file=err)
+            _say(note, err)
+    n_splits = cv * repeats
+    n_fits = (len(strategies) + len(references)) * n_splits
+    if args.dry_run:
+        _say(f"strategies: {', '.join(s.name for s in strategies)}", out)
+        _say(f"reference models: {', '.join(r.name for r in references) or 'none'}", out)
+        _say(f"{cv}-fold CV x {repeats} repeats: at most {n_fits} fits"
+             + (", fewer with racing" if args.racing else ""), out)
+        return 0
     params = estimator_settings(max_epochs=max_epochs, early_stopping=args.early_stopping,
                                 device=args.device)
-    n_splits = cv * repeats
-    n_fits = len(strategies) * n_splits
     with _backend(args) as (n_jobs, backend), _progress_bar(n_fits, args.quiet) as bar:
+        def dropped(d):
+            bar.total -= n_splits - d.after_splits
+            bar.refresh()
+            if not args.quiet:
+                tqdm.write(printable(f"racing: dropped {d.strategy}: {d.reason}"), file=err)
+
         comparison, recommendation = run_comparison(
-            data, strategies, cv=cv, repeats=repeats, seed=args.seed, metric=args.metric,
-            estimator_params=params, n_jobs=n_jobs, backend=backend,
-            progress=lambda fit: bar.update(1),
+            data, strategies, references=references, cv=cv, repeats=repeats,
+            seed=args.seed, metric=args.metric, estimator_params=params,
+            racing=args.racing, n_jobs=n_jobs, backend=backend,
+            progress=lambda fit: bar.update(1), on_drop=dropped,
         )
     if not args.quiet:
-        print(f"{n_fits} fits in {comparison.wall_time:.0f} s on {backend}", file=err)
+        settings = comparison.settings
+        raced = "" if settings["n_fits"] == settings["n_fits_exhaustive"] else (
+            f" (racing: {settings['n_fits']} of the {settings['n_fits_exhaustive']} fits "
+            "of an exhaustive run)")
+        _say(f"{settings['n_fits']} fits in {comparison.wall_time:.0f} s on {backend}{raced}",
+             err)
         for line in _warning_notes(comparison, n_splits):
-            print(line, file=err)
+            _say(line, err)
     written = []
     if args.json is not None:
         with open(args.json, "w", encoding="utf-8") as f:
@@ -282,16 +382,16 @@ def _compare(args, out, err):
         write_report(args.report, comparison, recommendation)
         written.append(args.report)
     # the table, then the recommendation last, on stdout
-    print(format_table(comparison, recommendation), file=out)
-    print("", file=out)
-    print(format_per_class(comparison), file=out)
+    _say(format_table(comparison, recommendation), out)
+    _say("", out)
+    _say(format_per_class(comparison, recommendation), out)
     if written:
-        print("\nwrote " + ", ".join(written), file=out)
-    print("\nRecommendation", file=out)
+        _say("\nwrote " + ", ".join(written), out)
+    _say("\nRecommendation", out)
     for line in recommendation.text:
-        print(f"  {line}", file=out)
+        _say(f"  {line}", out)
     if recommendation.code:
-        print("\nThe Python that builds it:\n", file=out)
+        _say("\nThe Python that builds it:\n", out)
         print(recommendation.code, end="", file=out)
     return 0
 
@@ -313,7 +413,7 @@ def main(argv=None):
     try:
         return _compare(args, sys.stdout, sys.stderr)
     except CompareError as exc:
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(printable(f"{PROG}: error: {exc}"), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import difflib
 import os
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
@@ -153,35 +154,37 @@ def load_dataset(name, seed=0):
 
 
 # --------------------------------------------------------------------------- CSV files
-def _column_preprocessor():
-    """Impute and scale numeric columns, impute and one-hot encode the others."""
-    import numpy as np
-    from sklearn.compose import make_column_selector, make_column_transformer
+def _column_preprocessor(numeric):
+    """Impute and scale the numeric columns, impute and one-hot encode the others.
+
+    ``numeric`` is a boolean mask over the columns: scikit-learn maps column *names* to
+    positions one ``list.index`` at a time (quadratic in the number of columns), a mask
+    in linear time, so a 100 000-column file is prepared in seconds.
+    """
+    from sklearn.compose import make_column_transformer
     from sklearn.impute import SimpleImputer
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
     return make_column_transformer(
-        (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-         make_column_selector(dtype_include=np.number)),
+        (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
         (make_pipeline(SimpleImputer(strategy="most_frequent"),
-                       OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
-         make_column_selector(dtype_exclude=np.number)),
+                       OneHotEncoder(handle_unknown="ignore", sparse_output=False)), ~numeric),
     )
 
 
 _COLUMN_PREPROCESSOR_CODE = """make_column_transformer(
-    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()),
-     make_column_selector(dtype_include=np.number)),
+    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
     (make_pipeline(SimpleImputer(strategy="most_frequent"),
-                   OneHotEncoder(handle_unknown="ignore", sparse_output=False)),
-     make_column_selector(dtype_exclude=np.number)),
+                   OneHotEncoder(handle_unknown="ignore", sparse_output=False)), ~numeric),
 )"""
+
+_NUMERIC_CODE = "numeric = X.columns.isin(X.select_dtypes(include=np.number).columns)"
 
 _COLUMN_IMPORTS = (
     "import numpy as np",
     "import pandas as pd",
-    "from sklearn.compose import make_column_selector, make_column_transformer",
+    "from sklearn.compose import make_column_transformer",
     "from sklearn.impute import SimpleImputer",
     "from sklearn.preprocessing import OneHotEncoder, StandardScaler",
 )
@@ -329,10 +332,12 @@ def load_csv(path, target, weight_col=None):
             raise CompareError(
                 f"weight column {weight_col!r} is zero on every row but those of one class"
             )
-    n_numeric = X.select_dtypes(include=np.number).shape[1]  # as the column selector does
+    numeric = X.columns.isin(X.select_dtypes(include=np.number).columns)  # as _NUMERIC_CODE
+    n_numeric = int(numeric.sum())
     columns_code = ", ".join(map(python_literal, drop))
     load = (f"data = pd.read_csv({python_literal(path)})\n"
-            f"X, y = data.drop(columns=[{columns_code}]), data[{python_literal(target)}]")
+            f"X, y = data.drop(columns=[{columns_code}]), data[{python_literal(target)}]\n"
+            f"{_NUMERIC_CODE}")
     return CompareData(
         name=os.path.basename(path),
         description=(
@@ -341,7 +346,8 @@ def load_csv(path, target, weight_col=None):
             + (f", weight column {weight_col!r}" if weight_col else "") + "."
         ),
         X=X, y=y, sample_weight=weights, weight_name=weight_col, X_test=None, y_test=None,
-        preprocessor=_column_preprocessor, preprocessor_code=_COLUMN_PREPROCESSOR_CODE,
+        preprocessor=partial(_column_preprocessor, numeric),
+        preprocessor_code=_COLUMN_PREPROCESSOR_CODE,
         imports=_COLUMN_IMPORTS, load_code=load,
         weight_code=None if weight_col is None else f"data[{python_literal(weight_col)}]",
     )

@@ -1,4 +1,17 @@
-"""The recommendation: the best strategy, how sure it is, and the Python that builds it.
+"""The recommendation: a strategy only on evidence, how sure it is, the Python that builds it.
+
+The rule (one definition; the user guide's "compare" page states it):
+
+1. A strategy is recommended over plain cross-entropy only when its gain on the chosen
+   metric exceeds the fold-to-fold noise (the interval below excludes zero) **and** it
+   loses nothing beyond the noise on macro-F1 or on worst-class recall. Strategies the
+   race stopped early are not candidates.
+2. Among the candidates, those within the noise of the best candidate tie; the simplest
+   (lowest registry ``complexity``), then the fastest (mean fit time), is recommended.
+3. With no candidate, the recommendation is plain cross-entropy: no weighting is needed on
+   this evidence.
+4. The reference models are compared with every neural strategy that ran all splits; the
+   text says plainly when the best one beats them all beyond the noise.
 
 How sure: for each strategy, the per-split differences ``d_j`` of the chosen metric to
 plain cross-entropy on the same split (paired: same rows, same seed). Their mean gets a
@@ -25,6 +38,9 @@ from .strategies import BASELINE
 
 __all__ = ["Paired", "Recommendation", "paired_difference", "recommend"]
 
+GUARDS = ("f1_macro", "worst_class_recall")
+"""A recommended strategy must not lose beyond the noise on these."""
+
 CONFIDENCE = 0.95
 
 METRIC_LABELS = {
@@ -50,10 +66,14 @@ class Paired:
         Standard deviation of the per-split differences (``ddof=1``).
     wins : int
         Splits where the strategy scored higher than the baseline.
+    ties : int
+        Splits where both scored the same.
     n_splits : int
         Number of paired splits.
     exceeds_noise : bool
         Whether the interval excludes zero.
+    ties : int
+        Splits where both scored the same.
     """
 
     strategy: str
@@ -64,6 +84,24 @@ class Paired:
     wins: int
     n_splits: int
     exceeds_noise: bool
+    ties: int = 0
+
+    @property
+    def gain(self):
+        """Better beyond the noise."""
+        return self.exceeds_noise and self.mean > 0
+
+    @property
+    def loss(self):
+        """Worse beyond the noise."""
+        return self.exceeds_noise and self.mean < 0
+
+    def describe(self, label):
+        """``"+0.052 balanced accuracy (95 % interval -0.071 to +0.176; better on 2 of
+        10 splits, 8 ties)"``."""
+        ties = f", {self.ties} ties" if self.ties else ""
+        return (f"{self.mean:+.3f} {label} (95 % interval {self.low:+.3f} to "
+                f"{self.high:+.3f}; better on {self.wins} of {self.n_splits} splits{ties})")
 
 
 def paired_difference(scores, baseline, *, n_train, n_test, name="strategy"):
@@ -94,7 +132,9 @@ def paired_difference(scores, baseline, *, n_train, n_test, name="strategy"):
     """
     from scipy.stats import t
 
-    d = np.asarray(scores, dtype=np.float64) - np.asarray(baseline, dtype=np.float64)
+    scores = np.asarray(scores, dtype=np.float64)
+    baseline = np.asarray(baseline, dtype=np.float64)[: len(scores)]  # a raced strategy
+    d = scores - baseline
     n = d.shape[0]
     mean = float(d.mean())
     std = float(d.std(ddof=1)) if n > 1 else float("nan")
@@ -104,7 +144,8 @@ def paired_difference(scores, baseline, *, n_train, n_test, name="strategy"):
         half = 0.0
     low, high = mean - half, mean + half
     exceeds = bool(np.isfinite(half) and (low > 0 or high < 0))
-    return Paired(name, mean, low, high, std, int((d > 0).sum()), n, exceeds)
+    return Paired(name, mean, low, high, std, int((d > 0).sum()), n, exceeds,
+                  int((d == 0).sum()))
 
 
 @dataclass
@@ -116,21 +157,34 @@ class Recommendation:
     metric : str
         The metric it chose with.
     best : str or None
-        The best strategy by mean metric (None when every fit failed).
+        The neural strategy with the highest mean metric (None when every fit failed).
+    recommended : str or None
+        The strategy whose code is printed: a candidate (see the module docstring) or the
+        baseline.
     baseline : str
         The plain cross-entropy strategy.
     paired : dict of str to Paired
-        Paired difference to the baseline of every other strategy that did not fail.
+        Paired difference to the baseline on the chosen metric of every strategy and
+        reference that did not fail.
+    guards : dict of str to dict of str to Paired
+        Per strategy, its paired differences to the baseline on macro-F1 and worst-class
+        recall.
+    reference : dict or None
+        The best reference model: ``name``, ``mean``, ``versus`` (the best neural
+        strategy), ``paired`` (reference minus it) and ``beats_every_strategy``.
     text : list of str
         The conclusion, as printed.
     code : str
-        Python lines that load the data and build and fit the best strategy's pipeline.
+        Python lines that load the data and build and fit the recommended pipeline.
     """
 
     metric: str
     best: str | None
+    recommended: str | None
     baseline: str
     paired: dict
+    guards: dict
+    reference: dict | None
     text: list
     code: str
 
@@ -138,6 +192,9 @@ class Recommendation:
         """A JSON-ready dict."""
         out = asdict(self)
         out["paired"] = {k: asdict(v) for k, v in self.paired.items()}
+        out["guards"] = {k: {m: asdict(p) for m, p in g.items()} for k, g in self.guards.items()}
+        if self.reference is not None:
+            out["reference"] = {**self.reference, "paired": asdict(self.reference["paired"])}
         out["interval"] = {
             "confidence": CONFIDENCE,
             "method": "Student t on the paired per-split differences, Nadeau-Bengio "
@@ -165,12 +222,44 @@ def pipeline_code(data, summary):
     ]) + "\n"
 
 
-def _fmt(value):
-    return f"{value:+.3f}"
+def _pair(comparison, s, other, metric):
+    n = min(s.n_splits, other.n_splits)
+    return paired_difference(s.scores[metric][:n], other.scores[metric][:n],
+                             n_train=comparison.n_train, n_test=comparison.n_test,
+                             name=s.name)
+
+
+def _reference_verdict(comparison, neural, metric, label):
+    """The best reference against every neural strategy that ran all splits."""
+    references = [r for r in comparison.ranked_references() if not r.failed]
+    if not references or not neural:
+        return None, []
+    top = references[0]
+    best = neural[0]
+    paired = {s.name: _pair(comparison, top, s, metric) for s in neural}
+    beats_all = all(p.gain for p in paired.values())
+    verdict = {"name": top.name, "mean": top.mean(metric), "versus": best.name,
+               "paired": paired[best.name], "beats_every_strategy": beats_all}
+    d = paired[best.name]
+    if beats_all:
+        text = (f"A reference model beats every neural strategy beyond the noise: "
+                f"{top.name} scores {top.mean(metric):.3f} {label}, {d.describe(label)} "
+                f"against the best neural strategy, {best.name} ({best.mean(metric):.3f}). "
+                "On this evidence a neural net is not the right tool for this table.")
+    elif d.mean > 0:
+        text = (f"Reference: {top.name} scores {top.mean(metric):.3f} {label}, ahead of "
+                f"{best.name} by {d.describe(label)}, within the noise: the neural net is "
+                "no better than it.")
+    else:
+        text = (f"Reference: the best reference model, {top.name}, scores "
+                f"{top.mean(metric):.3f} {label}; {best.name} is ahead of it by "
+                f"{-d.mean:+.3f} (95 % interval {-d.high:+.3f} to {-d.low:+.3f}"
+                + ("), beyond the noise." if d.loss else "), within the noise."))
+    return verdict, [text]
 
 
 def recommend(comparison):
-    """Choose the best strategy and say how sure the comparison is.
+    """Recommend a strategy on evidence and say how sure the comparison is.
 
     Parameters
     ----------
@@ -186,58 +275,109 @@ def recommend(comparison):
     base = comparison.get(BASELINE)
     ranked = [s for s in comparison.ranked() if not s.failed]
     if not ranked:
-        return Recommendation(metric, None, BASELINE, {}, ["Every strategy failed; see the "
-                              "errors above."], "")
-    paired = {}
+        return Recommendation(metric, None, None, BASELINE, {}, {}, None,
+                              ["Every strategy failed; see the errors above."], "")
+    paired, guards = {}, {}
     if not base.failed:
-        for s in comparison.strategies:
+        for s in comparison.strategies + comparison.references:
             if s.name != BASELINE and not s.failed:
-                paired[s.name] = paired_difference(
-                    s.scores[metric], base.scores[metric], n_train=comparison.n_train,
-                    n_test=comparison.n_test, name=s.name,
-                )
+                paired[s.name] = _pair(comparison, s, base, metric)
+                guards[s.name] = {m: _pair(comparison, s, base, m) for m in GUARDS}
     best = ranked[0]
-    n = len(best.scores[metric])
-    text = [f"Best by {label}: {best.name}, {best.mean(metric):.3f} +/- "
-            f"{best.std(metric):.3f} over {n} splits ({best.description})."]
+    complete = [s for s in ranked if s.dropped is None]
+    candidates = [
+        s for s in complete if s.name in paired and not s.reference
+        and paired[s.name].gain and not any(g.loss for g in guards[s.name].values())
+    ]
+    text = []
     if base.failed:
-        text.append(f"The baseline {BASELINE!r} failed, so there is no paired difference.")
-    elif best.name == BASELINE:
-        runner = ranked[1] if len(ranked) > 1 else None
-        text.append("Plain cross-entropy is the best: no weighting helped on these splits.")
-        if runner is not None:
-            p = paired[runner.name]
-            text.append(
-                f"Runner-up {runner.name}: {_fmt(p.mean)} (95 % interval {_fmt(p.low)} to "
-                f"{_fmt(p.high)})."
-            )
+        chosen = best
+        text.append(f"The baseline {BASELINE!r} failed, so there is no paired difference; "
+                    f"the best by {label} is {best.name}, {best.mean(metric):.3f}.")
+    elif candidates:
+        top = candidates[0]
+        tied = [s for s in candidates
+                if s is top or not _pair(comparison, s, top, metric).loss]
+        chosen = min(tied, key=lambda s: (s.complexity, float(np.mean(s.fit_time))))
+        p = paired[chosen.name]
+        g = guards[chosen.name]
+        text.append(f"Recommended: {chosen.name}, {label} {chosen.mean(metric):.3f} +/- "
+                    f"{chosen.std(metric):.3f} over {chosen.n_splits} splits "
+                    f"({chosen.description}).")
+        text.append(f"Against plain cross-entropy: {p.describe(label)}; the gain exceeds "
+                    "the fold-to-fold noise, and it loses nothing beyond the noise on "
+                    f"macro-F1 ({g['f1_macro'].mean:+.3f}) or worst-class recall "
+                    f"({g['worst_class_recall'].mean:+.3f}).")
+        if chosen is not top:
+            text.append(f"{top.name} has the highest mean among the candidates "
+                        f"({top.mean(metric):.3f}) but is within the noise of "
+                        f"{chosen.name}, which is simpler or faster.")
+        if best not in candidates and best.name in guards:
+            text.extend(_costs([best], guards, label, best.mean(metric)))
     else:
-        p = paired[best.name]
-        text.append(
-            f"Paired difference to plain cross-entropy: {_fmt(p.mean)} {label} (95 % interval "
-            f"{_fmt(p.low)} to {_fmt(p.high)}; better on {p.wins} of {p.n_splits} splits)."
-        )
-        if p.exceeds_noise:
-            text.append("The gain exceeds the fold-to-fold noise (the interval excludes 0).")
-        else:
-            text.append(
-                "The interval includes 0: the gain is within the fold-to-fold noise, so "
-                "these splits cannot tell it from plain cross-entropy (more repeats narrow "
-                "the corrected interval only a little; more rows would)."
-            )
+        chosen = base
+        text.append("Recommended: plain cross-entropy (ce). No weighting is needed on this "
+                    "evidence.")
+        text.extend(_why_not(comparison, complete, paired, guards, label))
     text.append(
         "Interval: t on the per-split paired differences with the Nadeau-Bengio corrected "
         "variance; CV splits share training rows, so even this interval is optimistic."
     )
-    if best.held_out is not None and not base.failed and best.name != BASELINE:
-        d = best.held_out["scores"][metric] - base.held_out["scores"][metric]
+    reference, lines = _reference_verdict(
+        comparison, [s for s in complete if not s.failed], metric, label)
+    text.extend(lines)
+    if chosen.held_out is not None and not base.failed and chosen.name != BASELINE:
+        d = chosen.held_out["scores"][metric] - base.held_out["scores"][metric][
+            :chosen.n_splits]
         text.append(
             f"On the held-out test set ({len(comparison.data.y_test)} rows, never trained "
-            f"on), the same split models: {best.name} "
-            f"{np.mean(best.held_out['scores'][metric]):.3f} vs plain cross-entropy "
+            f"on), the same split models: {chosen.name} "
+            f"{np.mean(chosen.held_out['scores'][metric]):.3f} vs plain cross-entropy "
             f"{np.mean(base.held_out['scores'][metric]):.3f} ({_fmt(d.mean())}; better for "
             f"{int((d > 0).sum())} of {len(d)} split models)."
         )
     return Recommendation(
-        metric, best.name, BASELINE, paired, text, pipeline_code(comparison.data, best)
+        metric, best.name, chosen.name, BASELINE, paired, guards, reference, text,
+        pipeline_code(comparison.data, chosen),
     )
+
+
+def _why_not(comparison, complete, paired, guards, label):
+    """Why no strategy is recommended: the best by mean, and what it lacks."""
+    others = [s for s in complete if s.name in paired and not s.reference]
+    if not others:
+        return []
+    top = others[0]
+    p = paired[top.name]
+    if top.mean(comparison.metric) <= comparison.get(BASELINE).mean(comparison.metric):
+        return [f"Plain cross-entropy has the highest mean; the runner-up, {top.name}: "
+                f"{p.describe(label)}."]
+    if not p.gain:
+        return [f"The best by mean, {top.name}: {p.describe(label)}, within the fold-to-fold "
+                "noise (more rows would narrow the interval; more repeats only a little)."]
+    gainers = [s for s in others if paired[s.name].gain]
+    return [line for s in gainers[:3] for line in _costs(
+        [s], guards, label, paired=paired)]
+
+
+def _costs(summaries, guards, label, mean=None, paired=None):
+    """``"<name> gains ... but loses beyond the noise on macro-F1 (...)"`` lines."""
+    lines = []
+    for s in summaries:
+        losses = "; ".join(
+            f"{METRIC_LABELS[m]} ({g.mean:+.3f}, interval {g.low:+.3f} to {g.high:+.3f})"
+            for m, g in guards[s.name].items() if g.loss)
+        if not losses:
+            continue
+        if paired is not None:
+            lines.append(f"{s.name} gains {paired[s.name].mean:+.3f} {label} beyond the "
+                         f"noise but loses beyond the noise on {losses}.")
+        else:
+            lines.append(f"{s.name} has the highest {label} ({mean:.3f}) but loses beyond "
+                         f"the noise against plain cross-entropy on {losses}: not "
+                         "recommended.")
+    return lines
+
+
+def _fmt(value):
+    return f"{value:+.3f}"

@@ -1,9 +1,12 @@
 """The self-contained HTML report: one file, figures embedded as base64 PNG, no assets.
 
 It opens offline (no scripts, fonts, style sheets or images fetched from anywhere) and
-holds the recommendation with its code, the table, the figures of :mod:`.plots` and the
-method. Every text that comes from the data (file and column names, class labels) is
-escaped.
+holds the recommendation with its code, what to do next (naming the best reference
+model's result), the table with the reference models marked, the figures of
+:mod:`.plots` (paired differences, the precision trade-off, the reliability diagram of
+the recommended model against the baseline, per-class recall, confusion matrices,
+learning and validation curves) and the method. Every text that comes from the data
+(file and column names, class labels) is escaped.
 """
 
 from __future__ import annotations
@@ -49,7 +52,13 @@ th { background: var(--soft); font-weight: 600; white-space: normal; vertical-al
 th:first-child, td:first-child { text-align: left; }
 td.desc { text-align: left; white-space: normal; color: var(--muted); }
 table.text th, table.text td { text-align: left; white-space: normal; }
+table.text code { overflow-wrap: anywhere; }
 tr.best td { background: var(--best); font-weight: 600; }
+tr.reference td { color: #3d4852; background: #fbf7ee; }
+tr.reference td:first-child::after { content: " reference"; font-size: 11px;
+    color: var(--muted); font-weight: 400; }
+tr.group td { background: #fff; color: var(--muted); font-style: italic; text-align: left; }
+ul.next li { margin: 6px 0; }
 tr.baseline td:first-child::after { content: " baseline"; font-size: 11px;
     color: var(--muted); font-weight: 400; }
 th.sorted::after { content: " \\25BC"; font-size: 10px; }
@@ -86,7 +95,8 @@ def _table(comparison, recommendation):
     metric = comparison.metric
     label = METRIC_LABELS[metric]
     columns = [("strategy", "strategy")] + [(m, METRIC_LABELS[m]) for m in METRIC_LABELS]
-    columns += [("diff", "&Delta; vs ce"), ("fit_time", "fit s"), ("epochs", "epochs")]
+    columns += [("diff", "&Delta; vs ce"), ("splits", "splits"), ("fit_time", "fit s"),
+                ("epochs", "epochs")]
     if comparison.data.y_test is not None:
         columns.append(("test", f"held-out test, {html.escape(label)}"))
     head = "".join(
@@ -94,9 +104,15 @@ def _table(comparison, recommendation):
         for key, title in columns
     )
     body = []
-    for row in table_rows(comparison, recommendation):
+    rows = table_rows(comparison, recommendation)
+    for i, row in enumerate(rows):
         classes = []
-        if row["strategy"] == recommendation.best:
+        if row["kind"] == "reference":
+            classes.append("reference")
+            if rows[i - 1]["kind"] != "reference":
+                body.append(f"<tr class='group'><td colspan='{len(columns)}'>reference models "
+                            "(not neural; same splits, same scoring)</td></tr>")
+        if row["strategy"] == recommendation.recommended:
             classes.append("best")
         if row["strategy"] == BASELINE:
             classes.append("baseline")
@@ -109,9 +125,60 @@ def _table(comparison, recommendation):
             f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
+def _next_steps(comparison, recommendation):
+    """The "what to do next" items, as HTML."""
+    metric = comparison.metric
+    label = METRIC_LABELS[metric]
+    chosen = recommendation.recommended
+    items = []
+    if chosen not in (None, BASELINE):
+        items.append(f"Train <code>{html.escape(chosen)}</code> on all your rows with the "
+                     "code above; <code>sklweight.save(model, path)</code> stores it.")
+    elif chosen == BASELINE:
+        items.append("Train plain cross-entropy with the code above: no weighting beat it "
+                     "beyond the fold-to-fold noise here.")
+    ref = recommendation.reference
+    if ref is not None:
+        versus = comparison.get(ref["versus"])
+        line = (f"{html.escape(ref['name'])} scores {ref['mean']:.3f} {label} against "
+                f"{versus.mean(metric):.3f} for {html.escape(ref['versus'])}, the best "
+                "neural strategy")
+        if ref["beats_every_strategy"]:
+            items.append(f"<strong>Try the reference model first:</strong> {line}; it beats "
+                         "every neural strategy beyond the noise.")
+        elif ref["paired"].mean > 0:
+            items.append(f"Consider the reference model: {line}; the difference is within "
+                         "the noise, and it is cheaper to train and to explain.")
+        else:
+            items.append(f"The neural net earns its place: {line} (a difference of "
+                         f"{-ref['paired'].mean:+.3f} for the neural net).")
+    best = recommendation.best
+    if best not in (None, BASELINE, chosen) and best in recommendation.paired:
+        losses = [(METRIC_LABELS[m], g) for m, g in recommendation.guards[best].items()
+                  if g.loss]
+        if recommendation.paired[best].gain and losses:
+            cost = ", ".join(f"{name} {g.mean:+.3f}" for name, g in losses)
+            items.append(f"{html.escape(best)} has the highest {label} but costs {cost} "
+                         "beyond the noise against plain cross-entropy (the precision of "
+                         "the rare classes' predictions, below): choose it only if finding "
+                         "the rare rows matters more than being right when flagging them.")
+        elif not recommendation.paired[best].gain:
+            items.append(f"To tell {html.escape(best)} from plain cross-entropy, add rows "
+                         "(of the rare classes above all): more repeats of the same rows "
+                         "narrow the corrected interval only a little.")
+    if not any(v for s in comparison.strategies for _, v in s.curves):
+        items.append("Run with <code>--early-stopping</code> to hold out a validation "
+                     "split and see validation curves.")
+    if len(comparison.data.classes) == 2:
+        items.append("If precision matters more than recall for you, move the decision "
+                     "threshold along the precision-recall curve below (scikit-learn's "
+                     "<code>TunedThresholdClassifierCV</code>).")
+    return "<ul class='next'>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
+
+
 def _strategies(comparison):
     rows = []
-    for s in comparison.strategies:
+    for s in comparison.strategies + comparison.references:
         errors = "".join(f'<br><span class="error">failed: {html.escape(e)}</span>'
                          for e in s.errors)
         errors += "".join(
@@ -122,9 +189,9 @@ def _strategies(comparison):
             f"<tr><td>{html.escape(s.name)}</td><td class='desc'>{html.escape(s.description)}"
             f"{errors}</td><td class='desc'><code>{html.escape(s.code)}</code></td></tr>"
         )
-    return ("<table class='text'><thead><tr><th>strategy</th><th>what it does</th>"
-            "<th>estimator</th>"
-            f"</tr></thead><tbody>{''.join(rows)}</tbody></table>")
+    return ("<div class='scroll'><table class='text'><thead><tr><th>strategy</th>"
+            "<th>what it does</th><th>estimator</th>"
+            f"</tr></thead><tbody>{''.join(rows)}</tbody></table></div>")
 
 
 def _method(comparison):
@@ -157,8 +224,23 @@ def _method(comparison):
             "(mean &plusmn; std over the split models)."
         )
     items.append(
-        f"Ran {settings['n_fits']} fits on {html.escape(settings['backend'])} in "
-        f"{comparison.wall_time:.0f} s."
+        "Reference models: the same preprocessing, splits and scoring, trained without "
+        "the weight column; never raced, never recommended as a weighting."
+    )
+    if settings.get("racing"):
+        dropped = "; ".join(
+            f"{html.escape(d.strategy)}: {html.escape(d.reason)}" for d in comparison.dropped
+        ) or "none"
+        items.append(
+            "Racing: after each block of splits, a strategy whose paired difference to the "
+            "leader lies entirely below 0 (the same corrected interval) ran no more splits; "
+            f"plain cross-entropy and the references always ran all of them. Stopped: "
+            f"{dropped}."
+        )
+    items.append(
+        f"Ran {settings['n_fits']} fits (an exhaustive run: "
+        f"{settings.get('n_fits_exhaustive', settings['n_fits'])}) on "
+        f"{html.escape(settings['backend'])} in {comparison.wall_time:.0f} s."
     )
     return "<ul class='method'>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>"
 
@@ -169,9 +251,9 @@ def render_report(comparison, recommendation):
 
     data = comparison.data
     metric_label = METRIC_LABELS[comparison.metric]
-    best = recommendation.best or BASELINE
-    good = recommendation.best not in (None, BASELINE) and recommendation.paired.get(
-        recommendation.best) is not None and recommendation.paired[best].exceeds_noise
+    best = recommendation.recommended or BASELINE
+    good = best != BASELINE
+    shown = [recommendation.recommended, recommendation.best, BASELINE]
     lines = recommendation.text
     card = (f"<div class='card{' good' if good else ''}'><p class='lead'>"
             f"{_text(lines[0])}</p>"
@@ -194,6 +276,7 @@ def render_report(comparison, recommendation):
         f"{time.strftime('%Y-%m-%d %H:%M')} &middot; chosen metric: "
         f"{html.escape(metric_label)}</div></header>",
         "<h2>Recommendation</h2>", card, code,
+        "<h2>What to do next</h2>", _next_steps(comparison, recommendation),
         "<h2>Results</h2>",
         f"<p class='muted'>Sorted by {html.escape(metric_label)}; mean &plusmn; std over "
         f"{comparison.settings['cv'] * comparison.settings['repeats']} splits. "
@@ -204,6 +287,19 @@ def render_report(comparison, recommendation):
                 "Each strategy minus plain cross-entropy on the same split. Green: the "
                 "interval excludes 0 and the strategy is better; red: worse; grey: within "
                 "the fold-to-fold noise."),
+        "<h2>What weighting costs: precision against recall</h2>",
+        _figure(plots.tradeoff_png(comparison, shown), "precision and recall",
+                "The precision-recall curve of the class with fewer rows, from the "
+                "out-of-fold probabilities; the dot is where the model's predictions sit."
+                if len(data.classes) == 2 else
+                "Each class's recall beside its precision: up-weighting the rare classes "
+                "buys their recall with the precision of their predictions."),
+        "<h2>Calibration</h2>",
+        _figure(plots.reliability_png(comparison, [recommendation.recommended, BASELINE]),
+                "reliability diagram",
+                "Fraction of correct predictions against the predicted probability of the "
+                "predicted class, out of fold. Weighting shifts probabilities: recalibrate "
+                "(CalibratedClassifierCV) before reading them as probabilities."),
         "<h2>Per-class recall</h2>",
         _figure(plots.per_class_recall_png(comparison), "per-class recall",
                 "Recall of each class, mean over the splits in which it had rows; classes "
@@ -211,10 +307,11 @@ def render_report(comparison, recommendation):
         "<h2>Confusion matrices</h2>",
         _figure(plots.confusion_png(comparison, best), "confusion matrices",
                 "Summed over the splits and normalised per true class (rows sum to 1)."),
-        "<h2>Learning curves</h2>",
+        "<h2>Learning and validation curves</h2>",
         _figure(plots.learning_curves_png(comparison), "learning curves",
-                "Training loss per epoch from each fit's history (validation loss too when "
-                "the estimator held out a validation split, --early-stopping)."),
+                "Training loss per epoch from each fit's history, and the loss on the "
+                "validation split when one is set aside (--early-stopping): the validation "
+                "curves."),
         "<h2>Data</h2>",
         f"<dl><dt>data</dt><dd>{html.escape(data.description)}</dd>"
         f"<dt>classes</dt><dd>{counts}</dd></dl>",

@@ -86,6 +86,12 @@ class Fit:
     held_out : dict or None
         ``scores``, ``recall`` and ``confusion`` of the same model on the held-out test
         set, when the data has one (unweighted).
+    probabilities : dict or None
+        From ``predict_proba`` on the scored rows (None when the estimator has none):
+        ``confidence`` (the top probability) and ``correct`` (whether its class is the
+        true one) for the reliability diagram and, for two classes, ``positive`` (the
+        probability of the class with fewer rows) and ``is_positive`` (the truth) for
+        the precision-recall curve.
     warnings : list of str
         Distinct ``"Category: message"`` of the warnings the fit raised (except
         scikit-learn's ``ConvergenceWarning`` for reaching ``max_epochs``, the norm here).
@@ -103,6 +109,7 @@ class Fit:
     train_loss: list | None = None
     valid_loss: list | None = None
     held_out: dict | None = None
+    probabilities: dict | None = None
     warnings: list = field(default_factory=list)
     error: str | None = None
 
@@ -195,6 +202,21 @@ def _failed(task, classes, exc, seconds):
     )
 
 
+def _probabilities(model, X, y_true, classes, positive):
+    """The ``probabilities`` of a :class:`Fit` (see there), or None."""
+    if not hasattr(model, "predict_proba"):
+        return None
+    proba = np.zeros((len(y_true), len(classes)))
+    proba[:, np.searchsorted(classes, model.classes_)] = model.predict_proba(X)
+    top = proba.argmax(axis=1)
+    out = {"confidence": proba.max(axis=1).astype(np.float32),
+           "correct": classes[top] == y_true}
+    if len(classes) == 2:
+        out["positive"] = proba[:, positive].astype(np.float32)
+        out["is_positive"] = y_true == classes[positive]
+    return out
+
+
 def _fit_one(index, task, X, y, sample_weight, X_test, y_test, classes):
     """Fit and score one task; returns ``(index, Fit)``. Runs in a worker."""
     from sklearn.exceptions import ConvergenceWarning
@@ -210,8 +232,13 @@ def _fit_one(index, task, X, y, sample_weight, X_test, y_test, classes):
             warnings.simplefilter("ignore", ConvergenceWarning)
             task.model.fit(_take(X, task.train), y[task.train], **fit_params)
             fit_time = time.perf_counter() - start
-            y_pred = task.model.predict(_take(X, task.test))
+            X_scored = _take(X, task.test)
+            y_pred = task.model.predict(X_scored)
             y_held = None if X_test is None else task.model.predict(X_test)
+            positive = int(np.argmin(np.bincount(np.searchsorted(classes, y),
+                                                 minlength=len(classes))))
+            probabilities = _probabilities(task.model, X_scored, y[task.test], classes,
+                                           positive)
     except Exception as exc:  # a failed fit is a result (shown in the table), not a crash
         return index, _failed(task, classes, exc, time.perf_counter() - start)
     seen = list(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
@@ -227,7 +254,8 @@ def _fit_one(index, task, X, y, sample_weight, X_test, y_test, classes):
         strategy=task.strategy, split=task.split, scores=scores, recall=recall,
         confusion=confusion, fit_time=fit_time,
         n_epochs=None if n_epochs is None else int(n_epochs),
-        train_loss=train_loss, valid_loss=valid_loss, held_out=held_out, warnings=seen,
+        train_loss=train_loss, valid_loss=valid_loss, held_out=held_out,
+        probabilities=probabilities, warnings=seen,
     )
 
 

@@ -1,6 +1,7 @@
 """Per-strategy summaries of the fits, and the JSON document of a comparison.
 
-Means and standard deviations are over the cross-validation splits (``numpy.std`` with
+Means and standard deviations are over the cross-validation splits a strategy ran (all of
+them, unless the race stopped it early) (``numpy.std`` with
 ``ddof=0``, as in scikit-learn's ``cv_results_``); per-class recall is averaged over the
 splits in which the class has scored rows. Confusion matrices are summed over the splits.
 """
@@ -34,7 +35,8 @@ class StrategySummary:
     step_name : str
         Name of the estimator's step in ``make_pipeline`` (for ``<step>__sample_weight``).
     scores : dict of str to ndarray of shape (n_splits,)
-        Each metric per split, in split order (NaN for a failed fit).
+        Each metric per split it ran (the first ``n_splits``), in split order (NaN for a
+        failed fit).
     recall : ndarray of shape (n_splits, n_classes)
         Per-class recall per split.
     confusion : ndarray of shape (n_classes, n_classes)
@@ -53,6 +55,14 @@ class StrategySummary:
         Distinct error messages of failed fits.
     warnings : dict of str to int
         Distinct warning messages of the fits, with the number of fits that raised each.
+    reference : bool
+        A reference model (:mod:`.references`), not a weighting strategy.
+    complexity : int
+        From the registry (0: plain cross-entropy ... 3: a recipe or meta-estimator).
+    dropped : Dropped or None
+        Why and when the race stopped it (:mod:`.racing`), or None.
+    probabilities : dict or None
+        The fits' ``probabilities`` (:class:`~.run.Fit`) concatenated over the splits.
     """
 
     name: str
@@ -70,6 +80,22 @@ class StrategySummary:
     held_out: dict | None = None
     errors: list = field(default_factory=list)
     warnings: dict = field(default_factory=dict)
+    reference: bool = False
+    complexity: int = 1
+    dropped: object = None
+    probabilities: dict | None = None
+
+    @property
+    def n_splits(self):
+        """The splits it ran."""
+        return len(self.fit_time)
+
+    @property
+    def precision(self):
+        """Per-class precision from the summed confusion matrix (NaN: never predicted)."""
+        predicted = self.confusion.sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(predicted > 0, np.diag(self.confusion) / predicted, np.nan)
 
     def mean(self, metric):
         """Mean of ``metric`` over the splits (NaN if any fit failed)."""
@@ -94,13 +120,17 @@ class Comparison:
     data : CompareData
         The data set.
     strategies : list of StrategySummary
-        In the order run (the baseline first).
+        The weighting strategies, in the order run (the baseline first).
     settings : dict
         ``cv``, ``repeats``, ``seed``, ``metric``, the estimator settings, the backend.
     n_train, n_test : float
         Mean number of training and scored rows per split (for the corrected variance).
     wall_time : float
         Seconds for all the fits.
+    references : list of StrategySummary
+        The reference models (:mod:`.references`) on the same splits.
+    dropped : list of Dropped
+        The strategies the race stopped, in the order it stopped them.
     """
 
     data: object
@@ -109,6 +139,8 @@ class Comparison:
     n_train: float
     n_test: float
     wall_time: float = float("nan")
+    references: list = field(default_factory=list)
+    dropped: list = field(default_factory=list)
 
     @property
     def metric(self):
@@ -116,19 +148,25 @@ class Comparison:
         return self.settings["metric"]
 
     def get(self, name):
-        """The summary of the strategy ``name``."""
-        return next(s for s in self.strategies if s.name == name)
+        """The summary of the strategy or reference ``name``."""
+        return next(s for s in self.strategies + self.references if s.name == name)
 
     def ranked(self, metric=None):
-        """Strategies by decreasing mean ``metric``; failed ones last."""
-        metric = metric or self.metric
-        return sorted(
-            self.strategies,
-            key=lambda s: (s.failed, -s.mean(metric) if not s.failed else 0.0),
-        )
+        """Strategies by decreasing mean ``metric``: those that ran every split, then those
+        the race stopped, then failed ones."""
+        return _ranked(self.strategies, metric or self.metric)
+
+    def ranked_references(self, metric=None):
+        """References by decreasing mean ``metric``; failed ones last."""
+        return _ranked(self.references, metric or self.metric)
 
 
-def summarise(fits, strategies, data, settings, codes, *, n_splits):
+def _ranked(summaries, metric):
+    return sorted(summaries, key=lambda s: (
+        s.failed, s.dropped is not None, -s.mean(metric) if not s.failed else 0.0))
+
+
+def summarise(fits, strategies, data, settings, codes, *, reference=False, dropped=()):
     """Group the fits by strategy into :class:`StrategySummary` objects.
 
     Parameters
@@ -144,19 +182,23 @@ def summarise(fits, strategies, data, settings, codes, *, n_splits):
     codes : dict of str to (str, tuple of str, str)
         Per strategy: the Python expression of its estimator, the imports it needs and
         its step name in ``make_pipeline``.
-    n_splits : int
-        Number of cross-validation splits.
+    reference : bool, default=False
+        Whether ``strategies`` are reference models.
+    dropped : list of Dropped, default=()
+        The race's decisions.
 
     Returns
     -------
     summaries : list of StrategySummary
     """
     n_classes = len(data.classes)
+    stopped = {d.strategy: d for d in dropped}
     out = []
     for strategy in strategies:
         cv = sorted((f for f in fits if f.strategy == strategy.name), key=lambda f: f.split)
-        if len(cv) != n_splits:
-            raise RuntimeError(f"{strategy.name}: {len(cv)} fits for {n_splits} splits")
+        n_splits = len(cv)
+        if [f.split for f in cv] != list(range(n_splits)):
+            raise RuntimeError(f"{strategy.name}: fits of splits {[f.split for f in cv]}")
         errors = list(dict.fromkeys(f.error for f in cv if f.error))
         raised = {}
         for f in cv:
@@ -180,9 +222,17 @@ def summarise(fits, strategies, data, settings, codes, *, n_splits):
             fit_time=np.array([f.fit_time for f in cv]),
             n_epochs=np.array([np.nan if f.n_epochs is None else f.n_epochs for f in cv]),
             curves=[(f.train_loss, f.valid_loss) for f in cv],
-            held_out=held_out, errors=errors, warnings=raised,
+            held_out=held_out, errors=errors, warnings=raised, reference=reference,
+            complexity=strategy.complexity, dropped=stopped.get(strategy.name),
+            probabilities=_concatenate([f.probabilities for f in cv]),
         ))
     return out
+
+
+def _concatenate(parts):
+    if not parts or any(p is None for p in parts):
+        return None
+    return {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
 
 
 def _no_scores(n_classes):
@@ -220,11 +270,10 @@ def comparison_dict(comparison, recommendation):
 
     data = comparison.data
     classes = data.classes.tolist()
-    strategies = []
-    for s in comparison.strategies:
+    def entry(s):
         with np.errstate(all="ignore"):
             recall_mean = [_mean_std(s.recall[:, k]) for k in range(len(classes))]
-        strategies.append({
+        return {
             "name": s.name,
             "description": s.description,
             "uses_weights": s.uses_weights,
@@ -234,6 +283,11 @@ def comparison_dict(comparison, recommendation):
                 str(c): {**r, "splits": s.recall[:, k]}
                 for k, (c, r) in enumerate(zip(classes, recall_mean, strict=True))
             },
+            "per_class_precision": {
+                str(c): v for c, v in zip(classes, s.precision, strict=True)
+            },
+            "n_splits": s.n_splits,
+            "dropped": None if s.dropped is None else s.dropped.as_dict(),
             "fit_time": {**_mean_std(s.fit_time), "splits": s.fit_time},
             "n_epochs": {**_mean_std(s.n_epochs), "splits": s.n_epochs},
             "confusion_matrix": s.confusion,
@@ -246,7 +300,8 @@ def comparison_dict(comparison, recommendation):
             },
             "errors": s.errors,
             "warnings": [{"message": m, "fits": n} for m, n in s.warnings.items()],
-        })
+        }
+
     document = {
         "sklweight_version": __version__,
         "data": {
@@ -261,7 +316,9 @@ def comparison_dict(comparison, recommendation):
         "settings": comparison.settings,
         "wall_time": comparison.wall_time,
         "ranking": [s.name for s in comparison.ranked()],
-        "strategies": strategies,
+        "strategies": [entry(s) for s in comparison.strategies],
+        "references": [entry(s) for s in comparison.references],
+        "racing": [d.as_dict() for d in comparison.dropped],
         "recommendation": recommendation.as_dict(),
     }
     return _clean(document)

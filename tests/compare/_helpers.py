@@ -82,7 +82,7 @@ def fake_summary(name, scores, n_classes=10, held_out=False):
         scores={m: scores for m in METRIC_NAMES},
         recall=np.full((n, n_classes), 0.5), confusion=np.eye(n_classes),
         fit_time=np.ones(n), n_epochs=np.full(n, 10.0),
-        curves=[([1.0, 0.5], None)] * n, held_out=held,
+        curves=[([1.0, 0.5], None)] * n, held_out=held, complexity=strategy.complexity,
     )
 
 

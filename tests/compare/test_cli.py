@@ -12,7 +12,8 @@ from sklweight.compare.strategies import registered_strategies
 
 from ._helpers import FAST, assert_nontrivial_png, embedded_pngs, read_json, run_cli
 
-PLOTS = {"paired differences", "per-class recall", "confusion matrices", "learning curves"}
+PLOTS = {"paired differences", "per-class recall", "confusion matrices", "learning curves",
+         "precision and recall", "reliability diagram"}
 
 
 def test_default_run_prints_the_table_sorted_by_the_metric(default_run):
@@ -22,9 +23,15 @@ def test_default_run_prints_the_table_sorted_by_the_metric(default_run):
     header = next(line for line in out.splitlines() if line.startswith("strategy "))
     for column in ("bal. acc *", "macro-F1", "worst recall", "d vs ce", "fit s", "held-out"):
         assert column in header
-    table = out.split("-" * len(header) + "\n", 1)[1].split("\n* sorted")[0].splitlines()
+    table = out.split("-" * len(header) + "\n", 1)[1].split("\n* sorted")[0]
+    table, references = table.split("\nreference models (not neural; same splits, same "
+                                    "scoring):\n")
+    table = table.splitlines()
     names = [row.split()[0] for row in table]
     assert sorted(names) == ["balanced", "ce", "logit_adjusted"]
+    assert [row.split()[0] for row in references.splitlines()] == [
+        r["name"] for r in sorted(default_run["json"]["references"],
+                                  key=lambda r: -r["metrics"]["balanced_accuracy"]["mean"])]
     means = [float(row.split()[1]) for row in table]
     assert means == sorted(means, reverse=True)
     doc = default_run["json"]
@@ -34,7 +41,7 @@ def test_default_run_prints_the_table_sorted_by_the_metric(default_run):
     assert "\nwrote " in out and "out.json" in out and "report.html" in out
     # it ends with the recommendation and the Python that builds the best strategy
     tail = out.split("\nRecommendation\n", 1)[1]
-    assert tail.startswith("  Best by balanced accuracy: ")
+    assert tail.startswith("  Recommended: ")
     assert out.endswith("model.fit(X, y)\n")
 
 
@@ -43,7 +50,7 @@ def test_default_run_json_holds_every_split(default_run):
     assert doc["data"]["name"] == "digits-LT"
     assert doc["data"]["n_samples"] == 240 and doc["data"]["held_out_test_rows"] == 870
     assert doc["settings"]["cv"] == 2 and doc["settings"]["repeats"] == 1
-    assert doc["settings"]["n_fits"] == 3 * 2
+    assert doc["settings"]["n_fits"] == (3 + len(doc["references"])) * 2
     for entry in doc["strategies"]:
         for metric in ("balanced_accuracy", "f1_macro", "worst_class_recall"):
             splits = entry["metrics"][metric]["splits"]
@@ -63,7 +70,9 @@ def test_default_run_json_holds_every_split(default_run):
         assert entry["errors"] == []
     rec = doc["recommendation"]
     assert rec["best"] == doc["ranking"][0]
-    assert set(rec["paired"]) == {"balanced", "logit_adjusted"}
+    assert rec["recommended"] in doc["ranking"]
+    references = {r["name"] for r in doc["references"]}
+    assert set(rec["paired"]) == {"balanced", "logit_adjusted"} | references
     for p in rec["paired"].values():
         assert p["low"] <= p["mean"] <= p["high"] and p["n_splits"] == 2
 
@@ -108,6 +117,8 @@ def test_csv_with_categorical_and_weight_columns(tmp_path, capsys):
     assert doc["data"]["weight_column"] == "confidence"
     assert doc["data"]["classes"] == ["common", "rare"]
     assert [s["name"] for s in doc["strategies"]] == ["ce", "balanced", "ce+weights"]
+    assert {r["name"] for r in doc["references"]} >= {"logistic_regression_balanced",
+                                                      "hist_gradient_boosting_balanced"}
     assert doc["strategies"][2]["uses_weights"]
     assert doc["strategies"][0]["held_out_test"] is None  # a CSV has no held-out test set
     assert "data.csv: sorted by balanced accuracy" in out

@@ -15,7 +15,7 @@ def _table(out):
     lines = out.split("\n* sorted")[0].splitlines()
     rows = lines[lines.index(next(x for x in lines if x.startswith("---"))) + 1:]
     tokens = [row.split() for row in rows]
-    return [t[:11] + t[12:] for t in tokens]  # token 11 is "fit s"
+    return [t[:12] + t[13:] for t in tokens]  # token 12 is "fit s" (after "splits")
 
 
 def _numbers(doc):

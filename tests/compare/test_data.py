@@ -48,6 +48,6 @@ def test_csv_preprocessing_scales_numbers_and_encodes_categories(tmp_path):
     assert np.isfinite(Xt).all()
     # the printed loading lines give the same X and y
     namespace = {}
-    exec("import pandas as pd\n" + data.load_code, namespace)
+    exec("import numpy as np\nimport pandas as pd\n" + data.load_code, namespace)
     pd.testing.assert_frame_equal(namespace["X"], data.X)
     np.testing.assert_array_equal(namespace["y"], data.y)

@@ -37,13 +37,16 @@ def test_report_escapes_every_name_from_the_data():
     assert "w&quot;eight" in html
     # without a held-out set there is no held-out column, and every plot is still there
     assert "held-out" not in html.split("<h2>Method</h2>")[0]
-    assert len(embedded_pngs(html)) == 4
+    # fake fits carry no probabilities: no precision-recall curve, no reliability diagram
+    assert set(embedded_pngs(html)) == {"paired differences", "per-class recall",
+                                        "confusion matrices", "learning curves"}
 
 
 def test_report_with_only_the_baseline_leaves_out_the_paired_plot():
     c = fake_comparison(ce=[0.6, 0.7])
     pngs = embedded_pngs(render_report(c, recommend(c)))
-    assert set(pngs) == {"per-class recall", "confusion matrices", "learning curves"}
+    assert set(pngs) == {"per-class recall", "confusion matrices", "learning curves",
+                         "precision and recall"}
 
 
 @pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Debian's chromium")
@@ -54,7 +57,7 @@ def test_headless_chromium_renders_the_report_offline(default_run, tmp_path):
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
          "--no-first-run", f"--user-data-dir={profile}", f"--screenshot={screenshot}",
-         "--window-size=1280,2400", default_run["report_path"].as_uri()],
+         "--window-size=1280,4000", default_run["report_path"].as_uri()],
         capture_output=True, text=True, timeout=180,
     )
     shutil.rmtree(profile, ignore_errors=True)
@@ -62,7 +65,7 @@ def test_headless_chromium_renders_the_report_offline(default_run, tmp_path):
     png = screenshot.read_bytes()
     assert_nontrivial_png(png, min_side=1000)
     pixels = np.round(png_pixels(png)[..., :3] * 255).astype(int)
-    assert pixels.shape[:2] == (2400, 1280)
+    assert pixels.shape[:2] == (4000, 1280)
 
     def share(colour, tolerance=12):
         return (np.abs(pixels - colour).max(axis=-1) <= tolerance).mean()

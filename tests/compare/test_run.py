@@ -59,13 +59,14 @@ def test_a_failing_strategy_is_reported_not_fatal():
                           criterion="focal", criterion__no_such=1)
     strategies = select_strategies(["ce"], has_weights=False) + [broken]
     comparison, recommendation = run_comparison(
-        data, strategies, cv=2, repeats=1, estimator_params=estimator_settings(max_epochs=2),
+        data, strategies, references=[], cv=2, repeats=1,
+        estimator_params=estimator_settings(max_epochs=2),
     )
     failed = comparison.get("test_broken")
     assert failed.failed and "no_such" in failed.errors[0]
     assert np.isnan(failed.scores["balanced_accuracy"]).all()
     assert comparison.ranked()[-1].name == "test_broken"
-    assert recommendation.best == "ce" and "test_broken" not in recommendation.paired
+    assert recommendation.recommended == "ce" and "test_broken" not in recommendation.paired
 
 
 def test_same_numbers_in_joblib_worker_processes_as_in_this_process():
@@ -73,8 +74,8 @@ def test_same_numbers_in_joblib_worker_processes_as_in_this_process():
     strategies = select_strategies(["balanced"], has_weights=False)
     params = estimator_settings(max_epochs=3)
     results = [
-        run_comparison(data, strategies, cv=2, repeats=1, estimator_params=params,
-                       n_jobs=n_jobs)[0]
+        run_comparison(data, strategies, references=[], cv=2, repeats=1,
+                       estimator_params=params, n_jobs=n_jobs)[0]
         for n_jobs in (1, 2)
     ]
     for here, there in zip(*(r.strategies for r in results), strict=True):
@@ -91,7 +92,7 @@ def test_each_split_seeds_every_strategy_alike():
     data = load_dataset("digits-lt")
     strategies = select_strategies(["balanced"], has_weights=False)
     comparison, _ = run_comparison(
-        data, strategies, cv=2, repeats=1, seed=4,
+        data, strategies, references=[], cv=2, repeats=1, seed=4,
         estimator_params=estimator_settings(max_epochs=2),
     )
     assert comparison.settings["estimator_params"] == {"max_epochs": 2, "random_state": 4}
@@ -103,13 +104,13 @@ def test_early_stopping_records_the_validation_loss_curve():
     # noisy digits: every class keeps enough rows for the internal stratified split
     data = load_dataset("noisy-digits")
     comparison, _ = run_comparison(
-        data, select_strategies([], has_weights=False), cv=2, repeats=1,
+        data, select_strategies([], has_weights=False), references=[], cv=2, repeats=1,
         estimator_params=estimator_settings(max_epochs=4, early_stopping=True),
     )
     for train, valid in comparison.get("ce").curves:
         assert len(train) == len(valid) == 4
-    plain, _ = run_comparison(data, select_strategies([], has_weights=False), cv=2,
-                              repeats=1, estimator_params=estimator_settings(max_epochs=4))
+    plain, _ = run_comparison(data, select_strategies([], has_weights=False), references=[],
+                              cv=2, repeats=1, estimator_params=estimator_settings(max_epochs=4))
     assert all(valid is None for _, valid in plain.get("ce").curves)
 
 
@@ -132,8 +133,8 @@ def test_fit_warnings_are_collected_per_strategy_not_printed_per_fit():
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # nothing escapes the fits
         comparison, _ = run_comparison(
-            data, select_strategies([], has_weights=False) + [warns], cv=2, repeats=1,
-            estimator_params=estimator_settings(max_epochs=2),
+            data, select_strategies([], has_weights=False) + [warns], references=[], cv=2,
+            repeats=1, estimator_params=estimator_settings(max_epochs=2),
         )
     assert comparison.get("test_warns").warnings == {
         "UserWarning: something to know about this fit": 2

@@ -63,12 +63,48 @@ def test_selection_puts_the_baseline_first_and_skips_weighted_without_weights():
     assert chosen[0].name == BASELINE
     assert {s.name for s in chosen} == ISSUE_10 | {
         s.name for s in registered_strategies()
-        if s.default and not s.uses_weights and s.unavailable_reason() is None
+        if "imbalance" in s.scenarios and not s.uses_weights
+        and s.unavailable_reason() is None
     }
-    weighted = select_strategies(None, has_weights=True)
-    assert {f"{n}+weights" for n in ISSUE_10} <= {s.name for s in weighted}
+    weighted = {s.name for s in select_strategies(None, has_weights=True)}
+    assert {"ce+weights", "balanced+weights", "logit_adjusted+weights"} <= weighted
     asked = select_strategies(["focal", "focal", "balanced"], has_weights=False)
     assert [s.name for s in asked] == ["ce", "focal", "balanced"]
+
+
+NOISY = {"generalized_cross_entropy", "symmetric_cross_entropy", "quality_weights",
+         "recipe_noisy_labels"}
+
+
+def test_noisy_label_strategies_only_with_a_weight_column_or_when_asked():
+    plain = {s.name for s in select_strategies(None, has_weights=False)}
+    assert not plain & NOISY
+    assert ISSUE_10 <= plain
+    asked = {s.name for s in select_strategies(None, has_weights=False, noisy_labels=True)}
+    weighted = {s.name for s in select_strategies(None, has_weights=True)}
+    available = {s.name for s in registered_strategies() if s.unavailable_reason() is None}
+    assert NOISY & available <= asked and NOISY & available <= weighted
+    assert ISSUE_10 <= asked
+
+
+def test_the_simplest_strategies_have_the_lowest_complexity():
+    complexity = {s.name: s.complexity for s in registered_strategies()}
+    assert complexity["ce"] == 0
+    assert complexity["balanced"] == complexity["balanced_sampler"] == complexity["posthoc"] == 1
+    assert complexity["focal"] == complexity["logit_adjusted"] == 2
+    assert complexity["recipe_long_tail"] == complexity["quality_weights"] == 3
+
+
+def test_readme_lists_the_default_strategies():
+    from pathlib import Path
+
+    from sklweight.compare.strategies import strategy_list_markdown
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    assert strategy_list_markdown() in readme, (
+        "README.md's list of the default strategies is out of date; paste:\n"
+        + strategy_list_markdown()
+    )
 
 
 def test_unknown_name_lists_the_valid_ones():
