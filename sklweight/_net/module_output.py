@@ -94,7 +94,9 @@ def _members_loss(net, y_pred, y_true, weight, training):
     if mode == "sklweight":  # does not decompose: its weighted mean over (row, member)
         return net.criterion_(flat, targets, sample_weight=(
             None if weight is None else weight.repeat_interleave(k)))
-    loss = net.criterion_(flat, targets).reshape(n, k).mean(dim=1)
+    loss = net.criterion_(flat, targets)
+    if loss.ndim:  # a scalar is already the mean (the unweighted epochs' "mean" reduction)
+        loss = loss.reshape(n, k).mean(dim=1)
     normalization = net.weight_normalization if training else "global"
     return batch_objective(loss, weight, normalization)
 
