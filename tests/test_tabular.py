@@ -203,7 +203,7 @@ def test_save_and_load_round_trip(imbalanced, tmp_path, params):
     WeightedMLPClassifier(num_embedding="piecewise_linear", n_bins=4, d_embedding=3,
                           n_ensemble=3, max_epochs=30, random_state=0),
     WeightedMLPClassifier(num_embedding="periodic", d_embedding=3, n_ensemble=2,
-                          hidden_layer_sizes=(16,), max_epochs=30, random_state=0),
+                          max_epochs=60, random_state=0),
 ])
 def test_estimator_checks_with_the_tabular_parameters(estimator, check):
     check(estimator)

@@ -40,10 +40,12 @@ __all__ = [
     "quantile_bins",
 ]
 
-# frequencies of the periodic embedding: n and the scale of their N(0, scale^2) start
-# (the rtdl-num-embeddings package's defaults)
+# frequencies of the periodic embedding: how many (the rtdl-num-embeddings package's
+# default) and the scale of their N(0, scale^2) start (RealMLP's; the package's 0.01
+# leaves standardised features almost linear and small: on scikit-learn's blobs, 60
+# epochs reached a training accuracy of 0.77 with it, 0.94 with 0.1)
 N_FREQUENCIES = 48
-FREQUENCY_SCALE = 0.01
+FREQUENCY_SCALE = 0.1
 
 
 def quantile_bins(X, n_bins, weight=None):
