@@ -6,9 +6,11 @@ import numpy as np
 import pytest
 import torch
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, cross_validate
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklweight import WeightedMLPClassifier, load, save
+from sklweight import WeightedMLPClassifier, load, recipes, save
 from sklweight._net.batching import WeightedInput
 from sklweight._net.embeddings import FitEmbeddings, quantile_bins
 from sklweight._net.mlp_module import MLPModule
@@ -207,3 +209,21 @@ def test_save_and_load_round_trip(imbalanced, tmp_path, params):
 ])
 def test_estimator_checks_with_the_tabular_parameters(estimator, check):
     check(estimator)
+
+
+# ---- recipes.tabular()
+def test_tabular_recipe_sets_what_its_docstring_says():
+    clf = recipes.tabular()
+    assert type(clf) is WeightedMLPClassifier
+    params, defaults = clf.get_params(), WeightedMLPClassifier().get_params()
+    changed = {k for k in params if params[k] != defaults[k]}
+    assert changed == set(recipes.TABULAR)
+    for name in changed:
+        assert f"``{name}=" in recipes.tabular.__doc__
+    assert recipes.tabular(n_ensemble=2, random_state=1).get_params()["n_ensemble"] == 2
+
+
+def test_tabular_recipe_fits_in_a_pipeline(imbalanced):
+    X, y = imbalanced
+    model = make_pipeline(StandardScaler(), recipes.tabular(max_epochs=3, random_state=0))
+    assert model.fit(X, y).predict_proba(X).shape == (len(y), 3)
