@@ -136,6 +136,11 @@ class PiecewiseLinearEmbedding(nn.Module):
         self.register_buffer("left", torch.zeros(n_features, n_bins, **kw))
         self.register_buffer("width", torch.ones(n_features, n_bins, **kw))
         self.register_buffer("n_used", torch.ones(n_features, dtype=torch.long))
+        # the clipping bounds of each component (0 and 0 for an unused bin: it encodes to
+        # 0), derived from n_used by fit_bins and kept so a forward pass is three operations
+        self.register_buffer("low", torch.zeros(n_features, n_bins, **kw))
+        self.register_buffer("high", torch.zeros(n_features, n_bins, **kw))
+        self._set_bounds()
         self.scale = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
         self.bias = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
         self.weight = nn.Parameter(torch.zeros(n_features, n_bins, d_embedding, **kw))
@@ -146,17 +151,20 @@ class PiecewiseLinearEmbedding(nn.Module):
         self.left.copy_(left)
         self.width.copy_(width)
         self.n_used.copy_(n_used)
+        self._set_bounds()
+
+    @torch.no_grad()
+    def _set_bounds(self):
+        index = torch.arange(self.n_bins, device=self.n_used.device)
+        used = self.n_used.unsqueeze(-1)
+        self.low.copy_(torch.where(index == 0, -math.inf, 0.0).expand_as(self.low))
+        self.high.copy_(torch.where(index == used - 1, math.inf, 1.0).expand_as(self.high))
+        self.low.masked_fill_(index >= used, 0.0)
+        self.high.masked_fill_(index >= used, 0.0)
 
     def encode(self, X):
         """The piecewise-linear encoding, ``(n, n_features, n_bins)``, unused bins zero."""
-        z = (X.unsqueeze(-1) - self.left) / self.width
-        index = torch.arange(self.n_bins, device=X.device)
-        last = index == (self.n_used.unsqueeze(-1) - 1)
-        inf = torch.tensor(math.inf, dtype=z.dtype, device=z.device)
-        low = torch.where(index == 0, -inf, torch.zeros((), dtype=z.dtype, device=z.device))
-        high = torch.where(last, inf, torch.ones((), dtype=z.dtype, device=z.device))
-        z = torch.minimum(torch.maximum(z, low), high)
-        return z * (index < self.n_used.unsqueeze(-1)).to(z.dtype)
+        return torch.clamp((X.unsqueeze(-1) - self.left) / self.width, self.low, self.high)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
         plain = X.unsqueeze(-1) * self.scale + self.bias
