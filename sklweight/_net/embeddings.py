@@ -136,14 +136,17 @@ class PiecewiseLinearEmbedding(nn.Module):
         self.register_buffer("left", torch.zeros(n_features, n_bins, **kw))
         self.register_buffer("width", torch.ones(n_features, n_bins, **kw))
         self.register_buffer("n_used", torch.ones(n_features, dtype=torch.long))
-        # the clipping bounds of each component (0 and 0 for an unused bin: it encodes to
-        # 0), derived from n_used by fit_bins and kept so a forward pass is three operations
-        self.register_buffer("low", torch.zeros(n_features, n_bins, **kw))
-        self.register_buffer("high", torch.zeros(n_features, n_bins, **kw))
-        self._set_bounds()
-        self.scale = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
-        self.bias = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
-        self.weight = nn.Parameter(torch.zeros(n_features, n_bins, d_embedding, **kw))
+        # The forward pass is one affine map, one clamp and one batched product: the
+        # components are the T bins, then x itself (unclipped) and the constant 1
+        # (clamped to [1, 1]), so the last two rows of ``weight`` are the plain linear
+        # embedding x a_j + c_j. Unused bins are clamped to [0, 0].
+        size = (n_features, n_bins + 2)
+        for name in ("shift", "inv_width", "low", "high"):
+            self.register_buffer(name, torch.zeros(size, **kw))
+        self._set_components()
+        weight = torch.zeros(n_features, n_bins + 2, d_embedding, **kw)
+        _init_uniform(weight[:, n_bins:], 1)
+        self.weight = nn.Parameter(weight)
 
     def fit_bins(self, X, weight=None):
         """Set the bins to the weighted quantiles of ``X`` (see :func:`quantile_bins`)."""
@@ -151,24 +154,34 @@ class PiecewiseLinearEmbedding(nn.Module):
         self.left.copy_(left)
         self.width.copy_(width)
         self.n_used.copy_(n_used)
-        self._set_bounds()
+        self._set_components()
 
     @torch.no_grad()
-    def _set_bounds(self):
-        index = torch.arange(self.n_bins, device=self.n_used.device)
+    def _set_components(self):
+        T = self.n_bins
+        index = torch.arange(T, device=self.n_used.device)
         used = self.n_used.unsqueeze(-1)
-        self.low.copy_(torch.where(index == 0, -math.inf, 0.0).expand_as(self.low))
-        self.high.copy_(torch.where(index == used - 1, math.inf, 1.0).expand_as(self.high))
-        self.low.masked_fill_(index >= used, 0.0)
-        self.high.masked_fill_(index >= used, 0.0)
+        self.inv_width[:, :T] = 1 / self.width
+        self.shift[:, :T] = -self.left / self.width
+        self.low[:, :T] = torch.where(index == 0, -math.inf, 0.0)
+        self.high[:, :T] = torch.where(index == used - 1, math.inf, 1.0)
+        self.low[:, :T].masked_fill_(index >= used, 0.0)
+        self.high[:, :T].masked_fill_(index >= used, 0.0)
+        self.inv_width[:, T], self.shift[:, T] = 1.0, 0.0  # x itself
+        self.low[:, T], self.high[:, T] = -math.inf, math.inf
+        self.inv_width[:, T + 1], self.shift[:, T + 1] = 0.0, 1.0  # the constant 1
+        self.low[:, T + 1], self.high[:, T + 1] = 1.0, 1.0
+
+    def _components(self, X):
+        return torch.clamp(torch.addcmul(self.shift, X.unsqueeze(-1), self.inv_width),
+                           self.low, self.high)
 
     def encode(self, X):
         """The piecewise-linear encoding, ``(n, n_features, n_bins)``, unused bins zero."""
-        return torch.clamp((X.unsqueeze(-1) - self.left) / self.width, self.low, self.high)
+        return self._components(X)[..., :self.n_bins]
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        plain = X.unsqueeze(-1) * self.scale + self.bias
-        return torch.relu(plain + torch.einsum("nft,ftd->nfd", self.encode(X), self.weight))
+        return torch.relu(torch.einsum("nft,ftd->nfd", self._components(X), self.weight))
 
     def extra_repr(self):  # noqa: D102
         n_features, _, d = self.weight.shape

@@ -95,7 +95,9 @@ def test_piecewise_linear_starts_as_a_linear_embedding():
     emb = PiecewiseLinearEmbedding(3, 8, 5, dtype=torch.float64)
     X = _data(20)
     emb.fit_bins(X)
-    torch.testing.assert_close(emb(X), torch.relu(X.unsqueeze(-1) * emb.scale + emb.bias))
+    scale, bias = emb.weight[:, 8], emb.weight[:, 9]
+    torch.testing.assert_close(emb(X), torch.relu(X.unsqueeze(-1) * scale + bias))
+    assert not emb.weight[:, :8].any()
 
 
 def test_fitted_bins_are_in_the_state_dict():
