@@ -10,8 +10,10 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._net.auto_split import resolve_early_stopping
 from ._net.batching import TensorDataset
 from ._net.criterion_params import CriterionParamsMixin
+from ._net.embeddings import NUM_EMBEDDINGS
 from ._net.estimator_params import SHARED_CONSTRAINTS, shared_doc
 from ._net.input_validation import to_tensor, validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, hidden_layer_widths
@@ -81,13 +83,35 @@ class WeightedMLPClassifier(
         Standard deviation of Gaussian noise added to the inputs while training (never
         at prediction), in the units of the features: put a ``StandardScaler`` before
         the estimator. 0: off.
+    num_embedding : {"piecewise_linear", "periodic"} or None, default=None
+        Numerical feature embeddings (Gorishniy et al., 2022): each feature becomes a
+        ``d_embedding``-vector before the first layer. ``"piecewise_linear"``: its
+        piecewise-linear encoding on up to ``n_bins`` quantile bins computed from the
+        rows trained on (after the validation split, weighted as the loss weights
+        them), then a per-feature linear layer; ``"periodic"``: sines and cosines of
+        trained frequencies, then a per-feature linear layer. None: the features as
+        they are.
+    n_bins : int, default=48
+        Most quantile bins per feature of ``num_embedding="piecewise_linear"``.
+    d_embedding : int, default=16
+        Width of each feature's embedding (with ``num_embedding``).
+    n_ensemble : int, default=1
+        Members of a batched ensemble (TabM-mini, Gorishniy et al., 2025): the members
+        share the embeddings and hidden layers, each scales the first hidden layer's
+        output by its own vector and has its own output layer, and all train together
+        on the same batches in one forward pass. Each row's loss is the
+        members' mean loss, weighted as any row's; ``predict_proba`` is the mean of
+        the members' probabilities. 1: a single network.
     %(mixup_alpha)s
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default=False
         Hold out ``validation_fraction`` of the rows (stratified) and stop when the
         validation score stops improving; the best epoch's weights are kept. When
         False, training stops when the training loss stops improving by ``tol``
         (with ``input_noise`` or ``mixup_alpha``: its mean over the last
         ``n_iter_no_change`` epochs, the epoch loss being noisy by design).
+        ``"auto"``: True where the data allow a stratified split (every class has two
+        rows, and ``validation_fraction`` leaves one of each on both sides), else False
+        (``do_early_stopping_`` says which).
     validation_fraction : float or None, default=0.1
         Held-out fraction for early stopping; ``None`` means no split.
     n_iter_no_change : int, default=10
@@ -129,6 +153,8 @@ class WeightedMLPClassifier(
         Weighted training loss per epoch.
     validation_scores_ : list of float or None
         Monitored validation score per epoch (when early stopping).
+    do_early_stopping_ : bool
+        Whether the fit held out a validation split (``early_stopping``, resolved).
     %(class_weight_)s
     %(class_counts_)s
 
@@ -163,7 +189,11 @@ class WeightedMLPClassifier(
         "lr": [Interval(Real, 0, None, closed="neither")],
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "input_noise": [Interval(Real, 0, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "num_embedding": [StrOptions(set(NUM_EMBEDDINGS)), None],
+        "n_bins": [Interval(Integral, 1, None, closed="left")],
+        "d_embedding": [Interval(Integral, 1, None, closed="left")],
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -189,6 +219,10 @@ class WeightedMLPClassifier(
         weight_decay=0.0,
         input_noise=0.0,
         mixup_alpha=None,
+        num_embedding=None,
+        n_bins=48,
+        d_embedding=16,
+        n_ensemble=1,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -215,6 +249,10 @@ class WeightedMLPClassifier(
         self.weight_decay = weight_decay
         self.input_noise = input_noise
         self.mixup_alpha = mixup_alpha
+        self.num_embedding = num_embedding
+        self.n_bins = n_bins
+        self.d_embedding = d_embedding
+        self.n_ensemble = n_ensemble
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
@@ -257,6 +295,8 @@ class WeightedMLPClassifier(
         check_numeric_columns(X, caller=f"{type(self).__name__}.fit")
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
+        self.do_early_stopping_ = resolve_early_stopping(  # sklweight/_net/auto_split.py
+            self.early_stopping, self.validation_fraction, y, sample_weight)
         net = build_net(self, X.shape[1], np.unique(y), dtype)  # sklweight/_net/mlp_net.py
         net._owner_name = type(self).__name__  # errors raised by the net name this class
         try:
@@ -303,7 +343,8 @@ class WeightedMLPClassifier(
         vars(self).update(fitted_attributes(net, self._split_fraction(), self.scoring))
 
     def _split_fraction(self):
-        return self.validation_fraction if self.early_stopping else None
+        split = getattr(self, "do_early_stopping_", self.early_stopping is True)
+        return self.validation_fraction if split else None
 
     def _batch_size(self, n_rows):
         """``"auto"`` is ``min(200, n_train)`` as in ``MLPClassifier``, ``n_train`` being

@@ -129,6 +129,8 @@ _SKLWEIGHT = (
     ("sklweight.classifier", "WeightedNeuralNetClassifier"),
     ("sklweight.class_weight", "ClassWeights"),
     ("sklweight._net.mlp_module", "MLPModule"),
+    ("sklweight._net.tabular_module", "TabularModule"),
+    ("sklweight._net.embeddings", "FitEmbeddings"),
     ("sklweight._net.batching", "BatchIterator"),
     ("sklweight._net.mlp_net", "_silent"),  # the MLP's early-stopping sink
     ("sklweight._net.history", "QuietPrintLog"),
