@@ -82,8 +82,7 @@ def _recipe_strategy(name, recipe, description, *, uses_weights=False,
                      scenarios=("imbalance",)):
     """A strategy that is ``sklweight.recipes.<recipe>(**estimator_params)``.
 
-    A new recipe joins with one entry below, e.g. ``register_strategy(_recipe_strategy(
-    "recipe_tabular", "tabular", "tabular recipe: ..., recipes.tabular()"))``.
+    A new recipe joins with one ``register_strategy(_recipe_strategy(...))`` entry below.
     """
 
     def build(context):
@@ -115,6 +114,9 @@ register_strategy(_recipe_strategy(
 register_strategy(_recipe_strategy(
     "recipe_noisy_labels+weights", "noisy_labels", _NOISY + "; the weight column as "
     "sample_weight", uses_weights=True, scenarios=("noisy_labels",)))
+register_strategy(_recipe_strategy(
+    "recipe_tabular", "tabular", "tabular recipe: logit-adjusted loss, piecewise-linear "
+    "feature embeddings, a batched ensemble of 8 members, recipes.tabular()"))
 del _LONG_TAIL, _NOISY
 
 
