@@ -11,6 +11,7 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._net.criterion_params import CriterionParamsMixin
+from ._net.embeddings import NUM_EMBEDDINGS
 from ._net.fast_path import PRECISIONS
 from ._net.input_validation import validate_fit_data
 from ._net.mlp_module import ACTIVATIONS, hidden_layer_widths
@@ -95,6 +96,24 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Standard deviation of Gaussian noise added to the inputs while training (never
         at prediction), in the units of the features: put a ``StandardScaler`` before
         the estimator. 0: off.
+    num_embedding : {"piecewise_linear", "periodic"} or None, default=None
+        Numerical feature embeddings (Gorishniy et al., 2022): each feature becomes a
+        ``d_embedding``-vector before the first layer. ``"piecewise_linear"``: its
+        piecewise-linear encoding on up to ``n_bins`` quantile bins computed from the
+        rows trained on (after the validation split, weighted as the loss weights
+        them), then a per-feature linear layer; ``"periodic"``: sines and cosines of
+        trained frequencies, then a per-feature linear layer. None: the features as
+        they are.
+    n_bins : int, default=48
+        Most quantile bins per feature of ``num_embedding="piecewise_linear"``.
+    d_embedding : int, default=16
+        Width of each feature's embedding (with ``num_embedding``).
+    n_ensemble : int, default=1
+        Members of a batched ensemble (TabM-mini, Gorishniy et al., 2025): the members
+        share the hidden layers, each has its own input scaling and output layer, all
+        train together on the same batches in one forward pass. Each row's loss is the
+        members' mean loss, weighted as any row's; ``predict_proba`` is the mean of
+        the members' probabilities. 1: a single network.
     mixup_alpha : float or None, default=None
         Mixup while training: batches are mixed with a permutation of themselves with
         ``lam ~ Beta(mixup_alpha, mixup_alpha)``; each label's loss term keeps its
@@ -195,6 +214,10 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         "weight_decay": [Interval(Real, 0, None, closed="left")],
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "mixup_alpha": [Interval(Real, 0, None, closed="neither"), None],
+        "num_embedding": [StrOptions(set(NUM_EMBEDDINGS)), None],
+        "n_bins": [Interval(Integral, 1, None, closed="left")],
+        "d_embedding": [Interval(Integral, 1, None, closed="left")],
+        "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
@@ -224,6 +247,10 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         weight_decay=0.0,
         input_noise=0.0,
         mixup_alpha=None,
+        num_embedding=None,
+        n_bins=48,
+        d_embedding=16,
+        n_ensemble=1,
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
@@ -250,6 +277,10 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self.weight_decay = weight_decay
         self.input_noise = input_noise
         self.mixup_alpha = mixup_alpha
+        self.num_embedding = num_embedding
+        self.n_bins = n_bins
+        self.d_embedding = d_embedding
+        self.n_ensemble = n_ensemble
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change

@@ -18,8 +18,8 @@ from skorch.dataset import ValidSplit
 
 from ..classifier import WeightedNeuralNetClassifier
 from .fast_path import fused_adam_supported
-from .mlp_module import MLPModule
 from .plateau import plateau_monitor
+from .tabular_module import tabular_module_kwargs
 
 __all__ = ["build_net", "check_validation_split", "fitted_attributes"]
 
@@ -68,8 +68,10 @@ def build_net(estimator, n_features, classes, dtype):
             threshold_mode="abs", lower_is_better=True, sink=_silent,
         )
     callbacks.append(("early_stopping", stop))
+    module, module_kwargs, module_callbacks = tabular_module_kwargs(estimator)
     return WeightedNeuralNetClassifier(
-        MLPModule,
+        module,
+        **module_kwargs,
         module__n_features=n_features,
         module__n_classes=len(classes),
         module__hidden_layer_sizes=estimator._hidden_layer_sizes(),
@@ -87,7 +89,7 @@ def build_net(estimator, n_features, classes, dtype):
         lr=estimator.lr,
         max_epochs=estimator.max_epochs,
         train_split=train_split,
-        callbacks=callbacks,
+        callbacks=module_callbacks + callbacks,
         iterator_train__shuffle=True,
         device=estimator.device,
         random_state=estimator.random_state,

@@ -1,0 +1,233 @@
+"""Numerical feature embeddings (Gorishniy et al., NeurIPS 2022): each feature becomes a
+vector before the MLP sees it.
+
+* :class:`PiecewiseLinearEmbedding`: the piecewise-linear encoding of each feature on
+  quantile bins, followed by a per-feature linear layer (the paper's "PLE", in the
+  ``rtdl-num-embeddings`` package's version B: a plain linear embedding of the value plus
+  a piecewise-linear term that starts at zero), then a ReLU.
+* :class:`PeriodicEmbedding`: ``[cos(2 pi f x), sin(2 pi f x)]`` with trainable
+  frequencies ``f`` (the paper's "PLR"), a per-feature linear layer and a ReLU.
+
+The bins are data: :func:`quantile_bins` computes them from the rows a fit trains on,
+weighted, and :class:`FitEmbeddings` calls it at the start of training, after the
+validation split and the removal of zero-weight rows, so the held-out rows (and, under
+cross-validation, the other folds) never shape them. The bins live in buffers of a fixed
+shape ``(n_features, n_bins)`` (a feature with fewer distinct values masks its unused
+bins), so the module is built before the data are seen, and ``state_dict`` carries the
+fitted bins. The ``rtdl-num-embeddings`` package takes the bins as constructor arguments,
+computes unweighted quantiles and has no fixed-shape state, which is why these layers are
+written here.
+
+Rows are weighted by their share of the training objective (the loss weight times the
+sampler's probability): scaling all weights changes no bin, a zero-weight row is absent,
+and an integer weight is a repeated row, the rules of the user guide's "weight
+semantics".
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from skorch.callbacks import Callback
+from torch import nn
+
+__all__ = [
+    "NUM_EMBEDDINGS",
+    "FitEmbeddings",
+    "PeriodicEmbedding",
+    "PiecewiseLinearEmbedding",
+    "quantile_bins",
+]
+
+# frequencies of the periodic embedding: how many (the rtdl-num-embeddings package's
+# default) and the scale of their N(0, scale^2) start (RealMLP's; the package's 0.01
+# leaves standardised features almost linear and small: on scikit-learn's blobs, 60
+# epochs reached a training accuracy of 0.77 with it, 0.94 with 0.1)
+N_FREQUENCIES = 48
+FREQUENCY_SCALE = 0.1
+
+
+def quantile_bins(X, n_bins, weight=None):
+    """Weighted quantile bins of each column of ``X``.
+
+    The edges of column ``j`` are the distinct values among its weighted quantiles at
+    levels ``0, 1/n_bins, ..., 1`` (the smallest value whose cumulative weight reaches
+    the level), so a column with few distinct values gets fewer bins.
+
+    Parameters
+    ----------
+    X : Tensor of shape (n_samples, n_features)
+        The training rows.
+    n_bins : int
+        Most bins per feature.
+    weight : Tensor of shape (n_samples,) or None, default=None
+        Non-negative row weights (None: all one).
+
+    Returns
+    -------
+    left : Tensor of shape (n_features, n_bins)
+        Left edge of each bin.
+    width : Tensor of shape (n_features, n_bins)
+        Width of each bin (1 for the unused ones).
+    n_used : Tensor of int64, shape (n_features,)
+        Bins used per feature (at least 1; a constant feature gets one bin of width 1).
+    """
+    X = X.detach()
+    n, n_features = X.shape
+    weight = torch.ones(n, dtype=X.dtype, device=X.device) if weight is None else (
+        weight.detach().to(X.dtype))
+    levels = torch.linspace(0, 1, n_bins + 1, dtype=X.dtype, device=X.device)
+    left = torch.zeros(n_features, n_bins, dtype=X.dtype, device=X.device)
+    width = torch.ones_like(left)
+    n_used = torch.ones(n_features, dtype=torch.long, device=X.device)
+    values, order = torch.sort(X, dim=0)
+    cumulative = torch.cumsum(weight[order], dim=0)
+    cumulative = cumulative / cumulative[-1:].clamp_min(torch.finfo(X.dtype).tiny)
+    for j in range(n_features):
+        # the smallest value whose cumulative weight fraction reaches each level
+        at = torch.searchsorted(cumulative[:, j].contiguous(), levels[1:-1].contiguous())
+        inner = values[at.clamp_max(n - 1), j]
+        edges = torch.unique(torch.cat([values[:1, j], inner, values[-1:, j]]))
+        if len(edges) < 2:  # a constant feature: one bin of width 1 at its value
+            left[j, 0] = edges[0]
+            continue
+        used = len(edges) - 1
+        left[j, :used] = edges[:-1]
+        width[j, :used] = edges[1:] - edges[:-1]
+        n_used[j] = used
+    return left, width, n_used
+
+
+def _init_uniform(tensor, fan_in):
+    bound = 1 / math.sqrt(fan_in)
+    return nn.init.uniform_(tensor, -bound, bound)
+
+
+class PiecewiseLinearEmbedding(nn.Module):
+    """Piecewise-linear encoding on quantile bins, embedded per feature, then ReLU.
+
+    For a feature with bins ``[b_{t-1}, b_t)``, ``t = 1..T``, the encoding's component
+    ``t`` is ``clip((x - b_{t-1}) / (b_t - b_{t-1}), 0, 1)``, except that the first is
+    not clipped below and the last not above (values outside the training range
+    extrapolate linearly). The embedding is
+    ``relu(x a_j + c_j + sum_t e_t(x) W_jt)`` with ``W`` starting at zero.
+
+    Parameters
+    ----------
+    n_features : int
+        Input width.
+    n_bins : int
+        Most bins per feature.
+    d_embedding : int
+        Width of each feature's embedding.
+    dtype : torch.dtype or None, default=None
+        Parameter dtype.
+
+    Shape
+    -----
+    Input ``(n, n_features)``; output ``(n, n_features, d_embedding)``.
+    """
+
+    def __init__(self, n_features, n_bins, d_embedding, dtype=None):
+        super().__init__()
+        self.n_bins = n_bins
+        kw = {"dtype": dtype}
+        self.register_buffer("left", torch.zeros(n_features, n_bins, **kw))
+        self.register_buffer("width", torch.ones(n_features, n_bins, **kw))
+        self.register_buffer("n_used", torch.ones(n_features, dtype=torch.long))
+        self.scale = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
+        self.bias = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
+        self.weight = nn.Parameter(torch.zeros(n_features, n_bins, d_embedding, **kw))
+
+    def fit_bins(self, X, weight=None):
+        """Set the bins to the weighted quantiles of ``X`` (see :func:`quantile_bins`)."""
+        left, width, n_used = quantile_bins(X, self.n_bins, weight)
+        self.left.copy_(left)
+        self.width.copy_(width)
+        self.n_used.copy_(n_used)
+
+    def encode(self, X):
+        """The piecewise-linear encoding, ``(n, n_features, n_bins)``, unused bins zero."""
+        z = (X.unsqueeze(-1) - self.left) / self.width
+        index = torch.arange(self.n_bins, device=X.device)
+        last = index == (self.n_used.unsqueeze(-1) - 1)
+        inf = torch.tensor(math.inf, dtype=z.dtype, device=z.device)
+        low = torch.where(index == 0, -inf, torch.zeros((), dtype=z.dtype, device=z.device))
+        high = torch.where(last, inf, torch.ones((), dtype=z.dtype, device=z.device))
+        z = torch.minimum(torch.maximum(z, low), high)
+        return z * (index < self.n_used.unsqueeze(-1)).to(z.dtype)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
+        plain = X.unsqueeze(-1) * self.scale + self.bias
+        return torch.relu(plain + torch.einsum("nft,ftd->nfd", self.encode(X), self.weight))
+
+    def extra_repr(self):  # noqa: D102
+        n_features, _, d = self.weight.shape
+        return f"n_features={n_features}, n_bins={self.n_bins}, d_embedding={d}"
+
+
+class PeriodicEmbedding(nn.Module):
+    """``relu(Linear_j([cos(2 pi f_j x_j), sin(2 pi f_j x_j)]))`` for each feature ``j``.
+
+    Parameters
+    ----------
+    n_features : int
+        Input width.
+    d_embedding : int
+        Width of each feature's embedding.
+    dtype : torch.dtype or None, default=None
+        Parameter dtype.
+
+    Shape
+    -----
+    Input ``(n, n_features)``; output ``(n, n_features, d_embedding)``.
+    """
+
+    def __init__(self, n_features, d_embedding, dtype=None):
+        super().__init__()
+        kw = {"dtype": dtype}
+        self.frequencies = nn.Parameter(
+            nn.init.normal_(torch.empty(n_features, N_FREQUENCIES, **kw), 0, FREQUENCY_SCALE))
+        fan_in = 2 * N_FREQUENCIES
+        self.weight = nn.Parameter(
+            _init_uniform(torch.empty(n_features, fan_in, d_embedding, **kw), fan_in))
+        self.bias = nn.Parameter(
+            _init_uniform(torch.empty(n_features, d_embedding, **kw), fan_in))
+
+    def fit_bins(self, X, weight=None):
+        """Nothing to fit (the frequencies are trained)."""
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
+        angle = 2 * math.pi * self.frequencies * X.unsqueeze(-1)
+        periodic = torch.cat([torch.cos(angle), torch.sin(angle)], dim=-1)
+        return torch.relu(torch.einsum("nfp,fpd->nfd", periodic, self.weight) + self.bias)
+
+
+# the values of WeightedMLPClassifier's ``num_embedding``
+NUM_EMBEDDINGS = {"piecewise_linear": PiecewiseLinearEmbedding, "periodic": PeriodicEmbedding}
+
+
+class FitEmbeddings(Callback):
+    """Fit the module's embedding bins on the training rows when a fresh fit starts.
+
+    At the first epoch of a fit that starts from an empty history, calls
+    ``net.module_.fit_embeddings(X_train, weight)`` with the rows of the training split
+    (zero-weight rows already removed) weighted by the loss weight times the sampler's
+    probability. A continued fit (``partial_fit``, ``warm_start``) keeps the bins.
+    """
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
+        self.pending_ = len(net.history) == 0
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):  # noqa: D102
+        if not getattr(self, "pending_", False):
+            return
+        self.pending_ = False
+        data = getattr(dataset_train, "data", dataset_train)
+        weight = data.sample_weight
+        if data.sampling_weight is not None:
+            sampling = data.sampling_weight.to(data.X.dtype)
+            weight = sampling if weight is None else weight * sampling
+        with torch.no_grad():
+            net.module_.fit_embeddings(data.X, weight)

@@ -1,0 +1,177 @@
+"""The torch module behind ``WeightedMLPClassifier`` with feature embeddings or an ensemble.
+
+:class:`TabularModule` is an MLP with two optional parts:
+
+* numerical feature embeddings (:mod:`.embeddings`): each standardised feature becomes a
+  ``d_embedding``-vector (piecewise-linear or periodic) and the MLP sees their
+  concatenation;
+* a batched ensemble of ``k`` members in the manner of TabM-mini (Gorishniy et al., ICLR
+  2025): every member shares the hidden layers, owns a multiplicative adapter on the
+  MLP's input and its own output layer, and all ``k`` run in one forward pass on the same
+  batch. The output is then ``(n, k, n_classes)``: the loss is the members' mean loss per
+  row and ``predict_proba`` the mean of their softmaxes (``module_output.py``).
+
+The adapter starts as TabM's: random signs on the raw features, and with embeddings a
+standard normal value shared by all components of one feature's embedding. Layers start
+from torch's ``nn.Linear`` initialisation, the member heads from the same uniform law.
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+from .embeddings import NUM_EMBEDDINGS, FitEmbeddings
+from .mlp_module import ACTIVATIONS, GaussianNoise, MLPModule
+
+__all__ = ["LinearEnsemble", "TabularModule", "tabular_module_kwargs"]
+
+
+class LinearEnsemble(nn.Module):
+    """``k`` independent linear layers applied to ``(n, k, in_features)``.
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        Widths.
+    k : int
+        Members.
+    dtype : torch.dtype or None, default=None
+        Parameter dtype.
+    """
+
+    def __init__(self, in_features, out_features, k, dtype=None):
+        super().__init__()
+        bound = 1 / math.sqrt(in_features)
+        self.weight = nn.Parameter(
+            nn.init.uniform_(torch.empty(k, in_features, out_features, dtype=dtype),
+                             -bound, bound))
+        self.bias = nn.Parameter(
+            nn.init.uniform_(torch.empty(k, out_features, dtype=dtype), -bound, bound))
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
+        return torch.einsum("nki,kio->nko", X, self.weight) + self.bias
+
+
+class TabularModule(nn.Module):
+    """An MLP with optional numerical feature embeddings and a batched ensemble.
+
+    Parameters
+    ----------
+    n_features : int
+        Input width.
+    n_classes : int
+        Output width (one logit per class).
+    hidden_layer_sizes : tuple of int, default=(100,)
+        Width of each shared hidden layer.
+    activation : {"relu", "tanh", "logistic", "identity", "gelu"}, default="relu"
+        Non-linearity after each hidden layer.
+    dropout : float, default=0.0
+        Dropout probability after each hidden activation.
+    dtype : torch.dtype or None, default=None
+        Parameter dtype.
+    input_noise : float, default=0.0
+        Standard deviation of Gaussian noise added to the input while training.
+    num_embedding : {"piecewise_linear", "periodic"} or None, default=None
+        Numerical feature embedding; None feeds the features as they are.
+    n_bins : int, default=48
+        Most quantile bins per feature (piecewise-linear embedding).
+    d_embedding : int, default=16
+        Width of each feature's embedding.
+    n_ensemble : int, default=1
+        Members ``k``; above 1 the output is ``(n, k, n_classes)``.
+    """
+
+    def __init__(
+        self, n_features, n_classes, hidden_layer_sizes=(100,), activation="relu",
+        dropout=0.0, dtype=None, input_noise=0.0, num_embedding=None, n_bins=48,
+        d_embedding=16, n_ensemble=1,
+    ):
+        super().__init__()
+        self.n_ensemble = n_ensemble
+        self.noise = GaussianNoise(input_noise) if input_noise > 0 else None
+        if num_embedding is None:
+            self.embedding = None
+            width = n_features
+            chunk = 1
+        else:
+            kwargs = {"n_bins": n_bins} if num_embedding == "piecewise_linear" else {}
+            self.embedding = NUM_EMBEDDINGS[num_embedding](
+                n_features, d_embedding=d_embedding, dtype=dtype, **kwargs)
+            width = n_features * d_embedding
+            chunk = d_embedding
+        if n_ensemble > 1:
+            if self.embedding is None:  # random signs
+                start = torch.randint(0, 2, (n_ensemble, n_features)) * 2.0 - 1
+            else:  # one normal value per feature and member
+                start = torch.randn(n_ensemble, n_features)
+            self.adapter = nn.Parameter(
+                start.repeat_interleave(chunk, dim=1).to(dtype or torch.get_default_dtype()))
+        else:
+            self.adapter = None
+        layers = []
+        for size in hidden_layer_sizes:
+            layers += [nn.Linear(width, size, dtype=dtype), ACTIVATIONS[activation]()]
+            if dropout > 0:
+                layers.append(nn.Dropout(dropout))
+            width = size
+        self.hidden = nn.Sequential(*layers)
+        self.output = (LinearEnsemble(width, n_classes, n_ensemble, dtype=dtype)
+                       if n_ensemble > 1 else nn.Linear(width, n_classes, dtype=dtype))
+
+    def fit_embeddings(self, X, weight=None):
+        """Fit the embedding's bins on the training rows (see :mod:`.embeddings`).
+
+        Parameters
+        ----------
+        X : Tensor of shape (n_samples, n_features)
+            The rows trained on.
+        weight : Tensor of shape (n_samples,) or None, default=None
+            Their weights.
+        """
+        if self.embedding is not None:
+            self.embedding.fit_bins(X, weight)
+
+    def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
+        if self.noise is not None:
+            X = self.noise(X)
+        if self.embedding is not None:
+            X = self.embedding(X).flatten(1)
+        if self.adapter is not None:
+            X = X.unsqueeze(1) * self.adapter  # (n, k, width)
+        return self.output(self.hidden(X))
+
+
+def tabular_module_kwargs(estimator):
+    """The module, its extra keyword arguments and callbacks for ``estimator``'s fit.
+
+    ``MLPModule`` itself (nothing extra) at ``num_embedding=None, n_ensemble=1``, so those
+    defaults build exactly the plain MLP; otherwise :class:`TabularModule`, with
+    :class:`~.embeddings.FitEmbeddings` when there are bins to fit.
+
+    Parameters
+    ----------
+    estimator : WeightedMLPClassifier
+        Its parameters, validated.
+
+    Returns
+    -------
+    module : type
+        The module class.
+    kwargs : dict
+        ``module__*`` arguments beyond the plain MLP's.
+    callbacks : list of (str, Callback)
+        Callbacks the fit needs.
+    """
+    if estimator.num_embedding is None and estimator.n_ensemble == 1:
+        return MLPModule, {}, []
+    kwargs = {
+        "module__num_embedding": estimator.num_embedding,
+        "module__n_bins": estimator.n_bins,
+        "module__d_embedding": estimator.d_embedding,
+        "module__n_ensemble": estimator.n_ensemble,
+    }
+    callbacks = [("fit_embeddings", FitEmbeddings())] if estimator.num_embedding else []
+    return TabularModule, kwargs, callbacks

@@ -1,0 +1,141 @@
+"""The tabular module's parts: quantile bins, the embeddings, the batched ensemble."""
+
+import numpy as np
+import pytest
+import torch
+
+from sklweight._net.embeddings import (
+    PeriodicEmbedding,
+    PiecewiseLinearEmbedding,
+    quantile_bins,
+)
+from sklweight._net.tabular_module import LinearEnsemble, TabularModule
+
+
+def _data(n=200, n_features=3, seed=0):
+    return torch.from_numpy(np.random.RandomState(seed).randn(n, n_features))
+
+
+def test_unweighted_bins_are_the_quantiles():
+    X = torch.arange(101, dtype=torch.float64).reshape(-1, 1)  # 0..100
+    left, width, n_used = quantile_bins(X, 4)
+    assert n_used.tolist() == [4]
+    np.testing.assert_array_equal(left[0].numpy(), [0, 25, 50, 75])
+    np.testing.assert_array_equal(width[0].numpy(), [25, 25, 25, 25])
+
+
+def test_integer_weights_give_the_bins_of_repeated_rows():
+    X = _data(60)
+    w = torch.from_numpy(np.random.RandomState(1).randint(1, 4, 60)).double()
+    weighted = quantile_bins(X, 8, w)
+    repeated = quantile_bins(torch.repeat_interleave(X, w.long(), dim=0), 8)
+    for a, b in zip(weighted, repeated, strict=True):
+        torch.testing.assert_close(a, b)
+
+
+def test_scaling_the_weights_changes_no_bin():
+    X = _data()
+    w = torch.from_numpy(np.random.RandomState(2).uniform(0.1, 2.0, len(X)))
+    for a, b in zip(quantile_bins(X, 8, w), quantile_bins(X, 8, 7.0 * w), strict=True):
+        torch.testing.assert_close(a, b)
+
+
+def test_weights_move_the_edges_towards_heavy_rows():
+    X = torch.arange(100, dtype=torch.float64).reshape(-1, 1)
+    w = torch.ones(100, dtype=torch.float64)
+    w[:50] = 9.0  # 90 % of the mass below 50
+    left, _, _ = quantile_bins(X, 4, w)
+    assert left[0, 3] < 50
+
+
+def test_few_distinct_values_get_few_bins_and_a_constant_one():
+    X = torch.tensor([[0.0, 3.0], [1.0, 3.0], [0.0, 3.0], [1.0, 3.0]], dtype=torch.float64)
+    left, width, n_used = quantile_bins(X, 8)
+    assert n_used.tolist() == [1, 1]
+    assert (left[0, 0], width[0, 0]) == (0.0, 1.0)
+    assert (left[1, 0], width[1, 0]) == (3.0, 1.0)
+
+
+def test_piecewise_linear_encoding():
+    emb = PiecewiseLinearEmbedding(1, 4, 2, dtype=torch.float64)
+    emb.fit_bins(torch.arange(101, dtype=torch.float64).reshape(-1, 1))
+    x = torch.tensor([[-25.0], [0.0], [30.0], [100.0], [125.0]], dtype=torch.float64)
+    expected = [
+        [-1.0, 0, 0, 0],  # below the range: the first component extrapolates
+        [0.0, 0, 0, 0],
+        [1.0, 0.2, 0, 0],
+        [1.0, 1, 1, 1],
+        [1.0, 1, 1, 2],  # above the range: the last component extrapolates
+    ]
+    np.testing.assert_allclose(emb.encode(x)[:, 0].numpy(), expected)
+
+
+def test_unused_bins_encode_to_zero():
+    emb = PiecewiseLinearEmbedding(1, 8, 2, dtype=torch.float64)
+    emb.fit_bins(torch.tensor([[0.0], [1.0], [2.0]], dtype=torch.float64))
+    code = emb.encode(torch.tensor([[5.0]], dtype=torch.float64))[0, 0]
+    assert int(emb.n_used[0]) == 2
+    np.testing.assert_allclose(code.numpy(), [1.0, 4.0, 0, 0, 0, 0, 0, 0])
+
+
+@pytest.mark.parametrize("embedding", [
+    PiecewiseLinearEmbedding(3, 8, 5, dtype=torch.float64),
+    PeriodicEmbedding(3, 5, dtype=torch.float64),
+], ids=["piecewise_linear", "periodic"])
+def test_embedding_shapes_and_gradients(embedding):
+    X = _data(20).requires_grad_(True)
+    embedding.fit_bins(X)
+    out = embedding(X)
+    assert out.shape == (20, 3, 5)
+    out.sum().backward()
+    assert all(p.grad is not None for p in embedding.parameters())
+
+
+def test_piecewise_linear_starts_as_a_linear_embedding():
+    emb = PiecewiseLinearEmbedding(3, 8, 5, dtype=torch.float64)
+    X = _data(20)
+    emb.fit_bins(X)
+    torch.testing.assert_close(emb(X), torch.relu(X.unsqueeze(-1) * emb.scale + emb.bias))
+
+
+def test_fitted_bins_are_in_the_state_dict():
+    emb = PiecewiseLinearEmbedding(3, 8, 5, dtype=torch.float64)
+    emb.fit_bins(_data())
+    other = PiecewiseLinearEmbedding(3, 8, 5, dtype=torch.float64)
+    other.load_state_dict(emb.state_dict())
+    X = _data(10, seed=3)
+    torch.testing.assert_close(other(X), emb(X))
+
+
+def test_linear_ensemble_is_k_linear_layers():
+    layer = LinearEnsemble(4, 3, k=5, dtype=torch.float64)
+    X = torch.randn(7, 5, 4, dtype=torch.float64)
+    out = layer(X)
+    for i in range(5):
+        torch.testing.assert_close(out[:, i], X[:, i] @ layer.weight[i] + layer.bias[i])
+
+
+@pytest.mark.parametrize("num_embedding", [None, "piecewise_linear", "periodic"])
+@pytest.mark.parametrize("k", [1, 4])
+def test_module_output_shape(num_embedding, k):
+    module = TabularModule(3, 2, (8,), num_embedding=num_embedding, n_bins=4, d_embedding=3,
+                           n_ensemble=k, dtype=torch.float64)
+    module.fit_embeddings(_data())
+    out = module(_data(6))
+    assert out.shape == ((6, 2) if k == 1 else (6, k, 2))
+
+
+def test_adapter_starts_as_tabm_mini():
+    torch.manual_seed(0)
+    plain = TabularModule(3, 2, (8,), n_ensemble=4)
+    assert set(plain.adapter.detach().unique().tolist()) <= {-1.0, 1.0}
+    embedded = TabularModule(3, 2, (8,), num_embedding="periodic", d_embedding=5, n_ensemble=4)
+    chunks = embedded.adapter.detach().reshape(4, 3, 5)
+    torch.testing.assert_close(chunks, chunks[..., :1].expand(-1, -1, 5))
+
+
+def test_members_differ_but_share_hidden_layers():
+    module = TabularModule(3, 2, (8,), n_ensemble=4, dtype=torch.float64)
+    out = module(_data(6))
+    assert not torch.allclose(out[:, 0], out[:, 1])
+    assert module.hidden[0].weight.shape == (8, 3)  # one shared layer, not k
