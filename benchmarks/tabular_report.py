@@ -13,6 +13,7 @@ from scipy.stats import rankdata
 __all__ = ["write_report", "TIE"]
 
 TIE = 0.005
+REFERENCE = "sw_plain"
 METRICS = ("balanced_accuracy", "macro_f1", "g_mean")
 
 
@@ -54,7 +55,11 @@ def _kind_section(runs, expected, kind, sets, names, anchors, info):
     ba = np.array([[table[(s, c)]["balanced_accuracy"] for c in names] for s in complete])
     ranks = np.vstack([rankdata(-row, method="average") for row in ba])
     header = ["contender", "bal. acc.", "macro-F1", "G-mean", "mean rank"]
-    header += [f"W/T/L vs {a}" for a in anchors] + ["fit s / fit", "1-class folds"]
+    header += [f"W/T/L vs {a}" for a in anchors] + ["fit s / fit"]
+    reference = REFERENCE if REFERENCE in names else None
+    if reference:
+        header.append(f"fit time / `{reference}`")
+    header.append("1-class folds")
     rows = []
     for j, c in enumerate(names):
         cells = [f"`{c}`"]
@@ -69,6 +74,9 @@ def _kind_section(runs, expected, kind, sets, names, anchors, info):
             cells.append(f"{(diff >= TIE).sum()}/{(np.abs(diff) < TIE).sum()}/"
                          f"{(diff <= -TIE).sum()}")
         cells.append(f"{np.mean([table[(s, c)]['fit_s'] for s in complete]):.2f}")
+        if reference:
+            ratio = [table[(s, c)]["fit_s"] / table[(s, reference)]["fit_s"] for s in complete]
+            cells.append(f"{np.median(ratio):.2f}")
         cells.append(str(sum(table[(s, c)]["single"] for s in complete)))
         rows.append(cells)
     lines += markdown_table(header, rows) + [""]
@@ -106,6 +114,8 @@ def write_report(path, runs, expected, dev, names, anchors, info, max_rows, comm
         "accuracy among the contenders shown (1 = best, ties averaged); W/T/L: sets where "
         f"the row's balanced accuracy is at least {TIE} above / within {TIE} of / at least "
         f"{TIE} below the anchor's; fit seconds are wall-clock on a shared machine; "
+        "fit time / `sw_plain`: median over sets of the ratio of mean fit times to the default "
+        "`WeightedMLPClassifier()`'s, same sets and folds; "
         "1-class folds: test folds where every prediction was one class.",
         "",
     ]
