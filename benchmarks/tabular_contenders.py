@@ -35,7 +35,7 @@ def _smote_mlp(y, random_state):
     from imblearn.over_sampling import SMOTE
     from imblearn.pipeline import Pipeline
 
-    smallest = int(np.unique(y, return_counts=True)[1].min())
+    smallest = 6 if y is None else int(np.unique(y, return_counts=True)[1].min())
     return Pipeline([
         ("scale", StandardScaler()),
         ("smote", SMOTE(k_neighbors=max(1, min(5, smallest - 1)), random_state=random_state)),
@@ -56,7 +56,7 @@ def build(name, y, random_state=0):
     """An unfitted pipeline for contender ``name``, to be fitted on labels ``y``.
 
     ``y`` matters only to SMOTE, whose neighbour count must stay below the smallest
-    class of the training rows.
+    class of the training rows (``None``: the default of 5 neighbours).
     """
     rs = random_state
     if name == "smote_mlp":
