@@ -10,6 +10,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._net.auto_split import resolve_early_stopping
 from ._net.criterion_params import CriterionParamsMixin
 from ._net.embeddings import NUM_EMBEDDINGS
 from ._net.fast_path import PRECISIONS
@@ -118,12 +119,15 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Mixup while training: batches are mixed with a permutation of themselves with
         ``lam ~ Beta(mixup_alpha, mixup_alpha)``; each label's loss term keeps its
         row's weight (see :class:`WeightedNeuralNetClassifier`). None: off.
-    early_stopping : bool, default=False
+    early_stopping : bool or "auto", default=False
         Hold out ``validation_fraction`` of the rows (stratified) and stop when the
         validation score stops improving; the best epoch's weights are kept. When
         False, training stops when the training loss stops improving by ``tol``
         (with ``input_noise`` or ``mixup_alpha``: its mean over the last
         ``n_iter_no_change`` epochs, the epoch loss being noisy by design).
+        ``"auto"``: True where the data allow a stratified split (every class has two
+        rows, and ``validation_fraction`` leaves one of each on both sides), else False
+        (``do_early_stopping_`` says which).
     validation_fraction : float or None, default=0.1
         Held-out fraction for early stopping; ``None`` means no split.
     n_iter_no_change : int, default=10
@@ -175,6 +179,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Weighted training loss per epoch.
     validation_scores_ : list of float or None
         Monitored validation score per epoch (when early stopping).
+    do_early_stopping_ : bool
+        Whether the fit held out a validation split (``early_stopping``, resolved).
     class_weight_ : ndarray of shape (n_classes,) or None
         Class weights applied by the loss.
     class_counts_ : ndarray of shape (n_classes,)
@@ -218,7 +224,7 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         "n_bins": [Interval(Integral, 1, None, closed="left")],
         "d_embedding": [Interval(Integral, 1, None, closed="left")],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],
         "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "tol": [Interval(Real, 0, None, closed="left")],
@@ -322,6 +328,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         self._hidden_layer_sizes()
         X, y = validate_data(self, X, y, dtype=(np.float64, np.float32), y_numeric=False)
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
+        self.do_early_stopping_ = resolve_early_stopping(  # sklweight/_net/auto_split.py
+            self.early_stopping, self.validation_fraction, y, sample_weight)
         net = build_net(self, X.shape[1], np.unique(y), dtype)  # sklweight/_net/mlp_net.py
         net._owner_name = type(self).__name__  # errors raised by the net name this class
         try:
@@ -367,7 +375,8 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         vars(self).update(fitted_attributes(net, self._split_fraction(), self.scoring))
 
     def _split_fraction(self):
-        return self.validation_fraction if self.early_stopping else None
+        split = getattr(self, "do_early_stopping_", self.early_stopping is True)
+        return self.validation_fraction if split else None
 
     def _batch_size(self, n_rows):
         """``"auto"`` is ``min(200, n_train)`` as in ``MLPClassifier``, ``n_train`` being

@@ -133,6 +133,7 @@ TABULAR = {
     "n_bins": 16,
     "d_embedding": 16,
     "n_ensemble": 8,
+    "dtype": "float32",
 }
 
 
@@ -149,7 +150,9 @@ def tabular(**overrides):
       network cut a feature at thresholds as a tree does;
     * ``n_ensemble=8``: eight members sharing the hidden layer, trained in one batched
       forward pass, their probabilities averaged (TabM-mini, Gorishniy et al., ICLR
-      2025).
+      2025);
+    * ``dtype="float32"``: the embeddings multiply the first layer's width by
+      ``d_embedding``; single precision halves that cost.
 
     Every other parameter keeps its default. Put a
     :class:`~sklearn.preprocessing.StandardScaler` in front

@@ -227,3 +227,32 @@ def test_tabular_recipe_fits_in_a_pipeline(imbalanced):
     X, y = imbalanced
     model = make_pipeline(StandardScaler(), recipes.tabular(max_epochs=3, random_state=0))
     assert model.fit(X, y).predict_proba(X).shape == (len(y), 3)
+
+
+# ---- early_stopping="auto"
+def test_auto_early_stopping_splits_where_the_data_allow(imbalanced):
+    X, y = imbalanced
+    clf = mlp(early_stopping="auto", max_epochs=3).fit(X, y)
+    assert clf.do_early_stopping_ and len(clf.validation_scores_) == clf.n_iter_
+    y_single = y.copy()
+    y_single[0] = 7  # a class of one row: no stratified split, the plateau rule instead
+    clf = mlp(early_stopping="auto", max_epochs=3).fit(X, y_single)
+    assert not clf.do_early_stopping_ and clf.validation_scores_ is None
+    with pytest.raises(ValueError, match="early_stopping=False"):
+        mlp(early_stopping=True, max_epochs=3).fit(X, y_single)
+
+
+def test_auto_early_stopping_counts_rows_of_positive_weight(imbalanced):
+    X, y = imbalanced
+    w = np.ones(len(y))
+    w[y == 2] = 0.0
+    w[np.flatnonzero(y == 2)[0]] = 1.0  # class 2 keeps one row of positive weight
+    clf = mlp(early_stopping="auto", max_epochs=3).fit(X, y, sample_weight=w)
+    assert not clf.do_early_stopping_
+
+
+@pytest.mark.parametrize("early_stopping", [True, False])
+def test_boolean_early_stopping_is_recorded_as_given(imbalanced, early_stopping):
+    X, y = imbalanced
+    clf = mlp(early_stopping=early_stopping, max_epochs=2).fit(X, y)
+    assert clf.do_early_stopping_ is early_stopping

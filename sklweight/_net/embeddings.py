@@ -136,9 +136,17 @@ class PiecewiseLinearEmbedding(nn.Module):
         self.register_buffer("left", torch.zeros(n_features, n_bins, **kw))
         self.register_buffer("width", torch.ones(n_features, n_bins, **kw))
         self.register_buffer("n_used", torch.ones(n_features, dtype=torch.long))
-        self.scale = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
-        self.bias = nn.Parameter(_init_uniform(torch.empty(n_features, d_embedding, **kw), 1))
-        self.weight = nn.Parameter(torch.zeros(n_features, n_bins, d_embedding, **kw))
+        # The forward pass is one affine map, one clamp and one batched product: the
+        # components are the T bins, then x itself (unclipped) and the constant 1
+        # (clamped to [1, 1]), so the last two rows of ``weight`` are the plain linear
+        # embedding x a_j + c_j. Unused bins are clamped to [0, 0].
+        size = (n_features, n_bins + 2)
+        for name in ("shift", "inv_width", "low", "high"):
+            self.register_buffer(name, torch.zeros(size, **kw))
+        self._set_components()
+        weight = torch.zeros(n_features, n_bins + 2, d_embedding, **kw)
+        _init_uniform(weight[:, n_bins:], 1)
+        self.weight = nn.Parameter(weight)
 
     def fit_bins(self, X, weight=None):
         """Set the bins to the weighted quantiles of ``X`` (see :func:`quantile_bins`)."""
@@ -146,21 +154,34 @@ class PiecewiseLinearEmbedding(nn.Module):
         self.left.copy_(left)
         self.width.copy_(width)
         self.n_used.copy_(n_used)
+        self._set_components()
+
+    @torch.no_grad()
+    def _set_components(self):
+        T = self.n_bins
+        index = torch.arange(T, device=self.n_used.device)
+        used = self.n_used.unsqueeze(-1)
+        self.inv_width[:, :T] = 1 / self.width
+        self.shift[:, :T] = -self.left / self.width
+        self.low[:, :T] = torch.where(index == 0, -math.inf, 0.0)
+        self.high[:, :T] = torch.where(index == used - 1, math.inf, 1.0)
+        self.low[:, :T].masked_fill_(index >= used, 0.0)
+        self.high[:, :T].masked_fill_(index >= used, 0.0)
+        self.inv_width[:, T], self.shift[:, T] = 1.0, 0.0  # x itself
+        self.low[:, T], self.high[:, T] = -math.inf, math.inf
+        self.inv_width[:, T + 1], self.shift[:, T + 1] = 0.0, 1.0  # the constant 1
+        self.low[:, T + 1], self.high[:, T + 1] = 1.0, 1.0
+
+    def _components(self, X):
+        return torch.clamp(torch.addcmul(self.shift, X.unsqueeze(-1), self.inv_width),
+                           self.low, self.high)
 
     def encode(self, X):
         """The piecewise-linear encoding, ``(n, n_features, n_bins)``, unused bins zero."""
-        z = (X.unsqueeze(-1) - self.left) / self.width
-        index = torch.arange(self.n_bins, device=X.device)
-        last = index == (self.n_used.unsqueeze(-1) - 1)
-        inf = torch.tensor(math.inf, dtype=z.dtype, device=z.device)
-        low = torch.where(index == 0, -inf, torch.zeros((), dtype=z.dtype, device=z.device))
-        high = torch.where(last, inf, torch.ones((), dtype=z.dtype, device=z.device))
-        z = torch.minimum(torch.maximum(z, low), high)
-        return z * (index < self.n_used.unsqueeze(-1)).to(z.dtype)
+        return self._components(X)[..., :self.n_bins]
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        plain = X.unsqueeze(-1) * self.scale + self.bias
-        return torch.relu(plain + torch.einsum("nft,ftd->nfd", self.encode(X), self.weight))
+        return torch.relu(torch.einsum("nft,ftd->nfd", self._components(X), self.weight))
 
     def extra_repr(self):  # noqa: D102
         n_features, _, d = self.weight.shape

@@ -6,14 +6,21 @@
   ``d_embedding``-vector (piecewise-linear or periodic) and the MLP sees their
   concatenation;
 * a batched ensemble of ``k`` members in the manner of TabM-mini (Gorishniy et al., ICLR
-  2025): every member shares the hidden layers, owns a multiplicative adapter on the
-  MLP's input and its own output layer, and all ``k`` run in one forward pass on the same
-  batch. The output is then ``(n, k, n_classes)``: the loss is the members' mean loss per
-  row and ``predict_proba`` the mean of their softmaxes (``module_output.py``).
+  2025): every member shares the embeddings and the hidden layers, owns one
+  multiplicative adapter and its own output layer, and all ``k`` run in one forward pass
+  on the same batch. The output is then ``(n, k, n_classes)``: the loss is the members'
+  mean loss per row and ``predict_proba`` the mean of their softmaxes
+  (``module_output.py``).
 
-The adapter starts as TabM's: random signs on the raw features, and with embeddings a
-standard normal value shared by all components of one feature's embedding. Layers start
-from torch's ``nn.Linear`` initialisation, the member heads from the same uniform law.
+TabM-mini scales the MLP's input per member, so its first layer runs ``k`` times, on the
+widest input (``n_features * d_embedding`` with embeddings). Here the adapter scales the
+first hidden layer's output instead (BatchEnsemble's output scaling on that layer, no
+input scaling): the first layer runs once per batch and the members differ from their
+first non-linearity on; on a 54-feature table with embeddings this is what keeps an
+8-member fit within a few times a plain one. The adapter starts at random signs (TabM's
+start for its adapter); layers start from torch's ``nn.Linear`` initialisation, the
+member heads from the same uniform law. Without hidden layers the members are ``k``
+linear heads.
 """
 
 from __future__ import annotations
@@ -95,22 +102,11 @@ class TabularModule(nn.Module):
         if num_embedding is None:
             self.embedding = None
             width = n_features
-            chunk = 1
         else:
             kwargs = {"n_bins": n_bins} if num_embedding == "piecewise_linear" else {}
             self.embedding = NUM_EMBEDDINGS[num_embedding](
                 n_features, d_embedding=d_embedding, dtype=dtype, **kwargs)
             width = n_features * d_embedding
-            chunk = d_embedding
-        if n_ensemble > 1:
-            if self.embedding is None:  # random signs
-                start = torch.randint(0, 2, (n_ensemble, n_features)) * 2.0 - 1
-            else:  # one normal value per feature and member
-                start = torch.randn(n_ensemble, n_features)
-            self.adapter = nn.Parameter(
-                start.repeat_interleave(chunk, dim=1).to(dtype or torch.get_default_dtype()))
-        else:
-            self.adapter = None
         layers = []
         for size in hidden_layer_sizes:
             layers += [nn.Linear(width, size, dtype=dtype), ACTIVATIONS[activation]()]
@@ -118,6 +114,10 @@ class TabularModule(nn.Module):
                 layers.append(nn.Dropout(dropout))
             width = size
         self.hidden = nn.Sequential(*layers)
+        self.adapter = None
+        if n_ensemble > 1 and hidden_layer_sizes:  # random signs, one per unit and member
+            signs = torch.randint(0, 2, (n_ensemble, hidden_layer_sizes[0])) * 2.0 - 1
+            self.adapter = nn.Parameter(signs.to(dtype or torch.get_default_dtype()))
         self.output = (LinearEnsemble(width, n_classes, n_ensemble, dtype=dtype)
                        if n_ensemble > 1 else nn.Linear(width, n_classes, dtype=dtype))
 
@@ -139,9 +139,13 @@ class TabularModule(nn.Module):
             X = self.noise(X)
         if self.embedding is not None:
             X = self.embedding(X).flatten(1)
-        if self.adapter is not None:
-            X = X.unsqueeze(1) * self.adapter  # (n, k, width)
-        return self.output(self.hidden(X))
+        if self.n_ensemble == 1:
+            return self.output(self.hidden(X))
+        if self.adapter is None:  # no hidden layer: k linear heads
+            return self.output(X.unsqueeze(1).expand(-1, self.n_ensemble, -1))
+        # the first layer runs once; each member scales its output, then shares the rest
+        X = self.hidden[0](X).unsqueeze(1) * self.adapter  # (n, k, width)
+        return self.output(self.hidden[1:](X))
 
 
 def tabular_module_kwargs(estimator):

@@ -95,7 +95,9 @@ def test_piecewise_linear_starts_as_a_linear_embedding():
     emb = PiecewiseLinearEmbedding(3, 8, 5, dtype=torch.float64)
     X = _data(20)
     emb.fit_bins(X)
-    torch.testing.assert_close(emb(X), torch.relu(X.unsqueeze(-1) * emb.scale + emb.bias))
+    scale, bias = emb.weight[:, 8], emb.weight[:, 9]
+    torch.testing.assert_close(emb(X), torch.relu(X.unsqueeze(-1) * scale + bias))
+    assert not emb.weight[:, :8].any()
 
 
 def test_fitted_bins_are_in_the_state_dict():
@@ -125,13 +127,29 @@ def test_module_output_shape(num_embedding, k):
     assert out.shape == ((6, 2) if k == 1 else (6, k, 2))
 
 
-def test_adapter_starts_as_tabm_mini():
+def test_adapter_starts_at_random_signs_on_the_first_hidden_layer():
     torch.manual_seed(0)
-    plain = TabularModule(3, 2, (8,), n_ensemble=4)
-    assert set(plain.adapter.detach().unique().tolist()) <= {-1.0, 1.0}
-    embedded = TabularModule(3, 2, (8,), num_embedding="periodic", d_embedding=5, n_ensemble=4)
-    chunks = embedded.adapter.detach().reshape(4, 3, 5)
-    torch.testing.assert_close(chunks, chunks[..., :1].expand(-1, -1, 5))
+    module = TabularModule(3, 2, (8, 5), num_embedding="periodic", d_embedding=4, n_ensemble=6)
+    assert module.adapter.shape == (6, 8)
+    assert set(module.adapter.detach().unique().tolist()) == {-1.0, 1.0}
+
+
+def test_ensemble_forward_is_k_networks_sharing_the_first_layer():
+    module = TabularModule(3, 2, (8, 5), n_ensemble=4, dtype=torch.float64)
+    X = _data(6)
+    out = module(X)
+    first, act, second, act2 = module.hidden
+    for i in range(4):
+        h = act2(second(act(first(X) * module.adapter[i])))
+        torch.testing.assert_close(out[:, i], h @ module.output.weight[i] + module.output.bias[i])
+
+
+def test_without_hidden_layers_the_members_are_linear_heads():
+    module = TabularModule(3, 2, (), n_ensemble=4, dtype=torch.float64)
+    X = _data(6)
+    out = module(X)
+    assert module.adapter is None and out.shape == (6, 4, 2)
+    torch.testing.assert_close(out[:, 1], X @ module.output.weight[1] + module.output.bias[1])
 
 
 def test_members_differ_but_share_hidden_layers():
