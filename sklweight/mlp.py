@@ -111,8 +111,9 @@ class WeightedMLPClassifier(CriterionParamsMixin, ClassifierMixin, BaseEstimator
         Width of each feature's embedding (with ``num_embedding``).
     n_ensemble : int, default=1
         Members of a batched ensemble (TabM-mini, Gorishniy et al., 2025): the members
-        share the hidden layers, each has its own input scaling and output layer, all
-        train together on the same batches in one forward pass. Each row's loss is the
+        share the embeddings and hidden layers, each scales the first hidden layer's
+        output by its own vector and has its own output layer, and all train together
+        on the same batches in one forward pass. Each row's loss is the
         members' mean loss, weighted as any row's; ``predict_proba`` is the mean of
         the members' probabilities. 1: a single network.
     mixup_alpha : float or None, default=None
