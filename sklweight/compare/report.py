@@ -149,9 +149,13 @@ def _next_steps(comparison, recommendation):
         elif ref["paired"].mean > 0:
             items.append(f"Consider the reference model: {line}; the difference is within "
                          "the noise, and it is cheaper to train and to explain.")
-        else:
+        elif ref["paired"].loss:
             items.append(f"The neural net earns its place: {line} (a difference of "
-                         f"{-ref['paired'].mean:+.3f} for the neural net).")
+                         f"{-ref['paired'].mean:+.3f} for the neural net, beyond the noise).")
+        else:
+            items.append(f"The neural net is ahead of the best reference model, within the "
+                         f"noise: {line} (a difference of {-ref['paired'].mean:+.3f} for the "
+                         "neural net); weigh the cost of training and explaining it.")
     best = recommendation.best
     if best not in (None, BASELINE, chosen) and best in recommendation.paired:
         losses = [(METRIC_LABELS[m], g) for m, g in recommendation.guards[best].items()
