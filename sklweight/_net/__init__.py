@@ -29,7 +29,12 @@
   classifiers share.
 * :mod:`.mlp_module` -- the torch module of ``WeightedMLPClassifier``; :mod:`.mlp_net` --
   the skorch net it trains (optimiser, split, early stopping) and reads back;
-  :mod:`.plateau` -- what its stop-on-plateau rule watches.
+  :mod:`.plateau` -- what its stop-on-plateau rule watches; :mod:`.auto_split` --
+  ``early_stopping="auto"``: a held-out split only where the data allow one.
+* :mod:`.tabular_module` -- the MLP with numerical feature embeddings and a batched
+  ensemble of members (``num_embedding``, ``n_ensemble``); :mod:`.embeddings` -- the
+  piecewise-linear and periodic embeddings, and the callback that fits their bins on the
+  training rows of each fit.
 
 Nothing here is public API; the public names are re-exported by :mod:`sklweight`.
 """
