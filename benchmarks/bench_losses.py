@@ -38,7 +38,7 @@ from sklweight.losses import (
     SymmetricCrossEntropyLoss,
     WeightedCrossEntropyLoss,
 )
-from sklweight.utils._validation import skip_value_checks
+from sklweight.utils._tensor_checks import skip_value_checks
 
 SHAPES = ((65536, 10), (65536, 100))
 BARS = {"soft_f1": 2.0, "soft_f1 +sample_weight": 2.0}

@@ -79,7 +79,7 @@ from skorch.utils import TeeGenerator
 from torch.nn.parameter import is_lazy
 
 from ..exceptions import NonFiniteLossError
-from ..utils._validation import skip_value_checks
+from ..utils._tensor_checks import skip_value_checks
 from .batching import WeightedInput
 from .divergence import check_divergence
 from .epoch_plan import EpochPlan, epoch_plan, mean_reduction

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from ..utils._docstring import fill_doc
-from ..utils._validation import check_loss_inputs
+from ..utils._tensor_checks import check_loss_inputs
 from ._docs import module_doc
 from ._function import BASE_CONSTRAINTS
 from ._per_class import check_class_counts

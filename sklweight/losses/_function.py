@@ -35,10 +35,10 @@ from numbers import Real
 
 import torch
 
+from ..utils._tensor_checks import check_loss_inputs
 from ..utils._validation import (
     InvalidParameterError,
     StrOptions,
-    check_loss_inputs,
     format_param_error,
     validate_params,
 )

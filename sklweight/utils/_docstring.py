@@ -146,7 +146,7 @@ Raises
 ValueError
     When a shape does not match (``logits``, ``target``, ``sample_weight``, a
     per-class vector of the wrong length), and, unless inside
-    :func:`sklweight.utils._validation.skip_value_checks`, on targets out of range
+    :func:`sklweight.utils._tensor_checks.skip_value_checks`, on targets out of range
     or negative / non-finite sample weights. The message names the argument and
     the received value.""",
 }

@@ -7,7 +7,8 @@ import math
 import pytest
 import torch
 
-from sklweight.utils._validation import InvalidParameterError, skip_value_checks
+from sklweight.utils._tensor_checks import skip_value_checks
+from sklweight.utils._validation import InvalidParameterError
 
 from ._helpers import CASES, IDS, make_batch
 

@@ -4,14 +4,13 @@ import numpy as np
 import pytest
 import torch
 
+from sklweight.utils._tensor_checks import check_loss_inputs, skip_value_checks
 from sklweight.utils._validation import (
     Described,
     InvalidParameterError,
-    check_loss_inputs,
     check_sample_weight,
     did_you_mean,
     format_param_error,
-    skip_value_checks,
     unknown_value_error,
 )
 
