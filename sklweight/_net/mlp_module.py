@@ -9,7 +9,7 @@ from torch import nn
 
 from ..utils._validation import InvalidParameterError
 
-__all__ = ["ACTIVATIONS", "GaussianNoise", "MLPModule", "hidden_layer_widths"]
+__all__ = ["ACTIVATIONS", "GaussianNoise", "MLPModule", "hidden_layer_widths", "hidden_layers"]
 
 ACTIVATIONS = {
     "relu": nn.ReLU,
@@ -59,6 +59,21 @@ class GaussianNoise(nn.Module):
         return f"std={self.std}"
 
 
+def hidden_layers(width, hidden_layer_sizes, activation, dropout, dtype):
+    """The hidden stack of the package's MLPs: Linear, activation (and Dropout) per layer.
+
+    Returns the list of layers and the width of the last one (``width`` when there is
+    no hidden layer).
+    """
+    layers = []
+    for size in hidden_layer_sizes:
+        layers += [nn.Linear(width, size, dtype=dtype), ACTIVATIONS[activation]()]
+        if dropout > 0:
+            layers.append(nn.Dropout(dropout))
+        width = size
+    return layers, width
+
+
 class MLPModule(nn.Sequential):
     """A multi-layer perceptron that outputs logits.
 
@@ -86,13 +101,8 @@ class MLPModule(nn.Sequential):
         dropout=0.0, dtype=None, input_noise=0.0,
     ):
         layers = [GaussianNoise(input_noise)] if input_noise > 0 else []
-        width = n_features
-        for size in hidden_layer_sizes:
-            layers += [nn.Linear(width, size, dtype=dtype), ACTIVATIONS[activation]()]
-            if dropout > 0:
-                layers.append(nn.Dropout(dropout))
-            width = size
-        layers.append(nn.Linear(width, n_classes, dtype=dtype))
+        hidden, width = hidden_layers(n_features, hidden_layer_sizes, activation, dropout, dtype)
+        layers += [*hidden, nn.Linear(width, n_classes, dtype=dtype)]
         super().__init__(*layers)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102 (nn.Sequential's)

@@ -31,7 +31,7 @@ import torch
 from torch import nn
 
 from .embeddings import NUM_EMBEDDINGS, FitEmbeddings
-from .mlp_module import ACTIVATIONS, GaussianNoise, MLPModule
+from .mlp_module import GaussianNoise, MLPModule, hidden_layers
 
 __all__ = ["LinearEnsemble", "TabularModule", "tabular_module_kwargs"]
 
@@ -107,12 +107,7 @@ class TabularModule(nn.Module):
             self.embedding = NUM_EMBEDDINGS[num_embedding](
                 n_features, d_embedding=d_embedding, dtype=dtype, **kwargs)
             width = n_features * d_embedding
-        layers = []
-        for size in hidden_layer_sizes:
-            layers += [nn.Linear(width, size, dtype=dtype), ACTIVATIONS[activation]()]
-            if dropout > 0:
-                layers.append(nn.Dropout(dropout))
-            width = size
+        layers, width = hidden_layers(width, hidden_layer_sizes, activation, dropout, dtype)
         self.hidden = nn.Sequential(*layers)
         self.adapter = None
         if n_ensemble > 1 and hidden_layer_sizes:  # random signs, one per unit and member
