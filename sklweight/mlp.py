@@ -89,8 +89,9 @@ class WeightedMLPClassifier(
         piecewise-linear encoding on up to ``n_bins`` quantile bins computed from the
         rows trained on (after the validation split, weighted as the loss weights
         them), then a per-feature linear layer; ``"periodic"``: sines and cosines of
-        trained frequencies, then a per-feature linear layer. None: the features as
-        they are.
+        trained frequencies, then a per-feature linear layer. Columns that take at
+        most two values in ``X`` (one-hot, binary) are fed as they are: an embedding
+        adds nothing to them. None: the features as they are.
     n_bins : int, default=48
         Most quantile bins per feature of ``num_embedding="piecewise_linear"``.
     d_embedding : int, default=16
@@ -297,7 +298,7 @@ class WeightedMLPClassifier(
         dtype = _DTYPES[self.dtype or ("float32" if X.dtype == np.float32 else "float64")]
         self.do_early_stopping_ = resolve_early_stopping(  # sklweight/_net/auto_split.py
             self.early_stopping, self.validation_fraction, y, sample_weight)
-        net = build_net(self, X.shape[1], np.unique(y), dtype)  # sklweight/_net/mlp_net.py
+        net = build_net(self, X, np.unique(y), dtype)  # sklweight/_net/mlp_net.py
         net._owner_name = type(self).__name__  # errors raised by the net name this class
         try:
             # the one check of y and sample_weight in this fit; X was checked above and

@@ -63,6 +63,20 @@ def test_bins_come_from_the_rows_passed_to_fit(imbalanced):
         _assert_same_bins(_bins(clf), quantile_bins(torch.from_numpy(X[train]), 6))
 
 
+def test_two_valued_columns_are_fed_as_they_are(imbalanced, tmp_path):
+    X, y = imbalanced
+    X = np.column_stack([X, (X[:, 0] > 0).astype(X.dtype), np.ones(len(X))])
+    clf = mlp(max_epochs=2).fit(X, y)
+    n = X.shape[1]
+    assert clf.net_.module_.hidden[0].in_features == (n - 2) * 4 + 2
+    # the bins are the quantiles of the embedded columns of the rows passed to fit
+    _assert_same_bins(_bins(clf), quantile_bins(torch.from_numpy(X[:, :n - 2]), 6))
+    save(clf, tmp_path / "model.skw")
+    loaded = load(tmp_path / "model.skw")
+    assert loaded.net_.module_.hidden[0].in_features == (n - 2) * 4 + 2
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
 def test_bins_ignore_the_early_stopping_validation_rows(imbalanced, monkeypatch):
     X, y = imbalanced
     seen = {}

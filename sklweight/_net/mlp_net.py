@@ -25,15 +25,15 @@ from .tabular_module import tabular_module_kwargs
 __all__ = ["build_net", "check_validation_split", "fitted_attributes"]
 
 
-def build_net(estimator, n_features, classes, dtype):
+def build_net(estimator, X, classes, dtype):
     """A fresh ``WeightedNeuralNetClassifier`` for one fit of ``estimator``.
 
     Parameters
     ----------
     estimator : WeightedMLPClassifier
         Its parameters, validated.
-    n_features : int
-        Width of X.
+    X : ndarray of shape (n_samples, n_features)
+        The fit's validated rows (their width, and the columns an embedding skips).
     classes : ndarray
         The labels of the fit, sorted.
     dtype : torch.dtype
@@ -69,11 +69,11 @@ def build_net(estimator, n_features, classes, dtype):
             threshold_mode="abs", lower_is_better=True, sink=_silent,
         )
     callbacks.append(("early_stopping", stop))
-    module, module_kwargs, module_callbacks = tabular_module_kwargs(estimator)
+    module, module_kwargs, module_callbacks = tabular_module_kwargs(estimator, X)
     return WeightedNeuralNetClassifier(
         module,
         **module_kwargs,
-        module__n_features=n_features,
+        module__n_features=X.shape[1],
         module__n_classes=len(classes),
         module__hidden_layer_sizes=estimator._hidden_layer_sizes(),
         module__activation=estimator.activation,

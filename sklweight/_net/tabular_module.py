@@ -4,7 +4,10 @@
 
 * numerical feature embeddings (:mod:`.embeddings`): each standardised feature becomes a
   ``d_embedding``-vector (piecewise-linear or periodic) and the MLP sees their
-  concatenation;
+  concatenation. A feature that takes two values (a one-hot or binary column) is fed as
+  it is: any embedding of it takes two values, so the first layer's response to it is
+  affine in it anyway, and embedding it would only multiply the first layer's width (a
+  one-hot encoded table such as splice, 227 binary columns, would reach 3632 inputs);
 * a batched ensemble of ``k`` members in the manner of TabM-mini (Gorishniy et al., ICLR
   2025): every member shares the embeddings and the hidden layers, owns one
   multiplicative adapter and its own output layer, and all ``k`` run in one forward pass
@@ -27,13 +30,16 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import torch
 from torch import nn
 
 from .embeddings import NUM_EMBEDDINGS, FitEmbeddings
 from .mlp_module import GaussianNoise, MLPModule, hidden_layers
 
-__all__ = ["LinearEnsemble", "TabularModule", "tabular_module_kwargs"]
+__all__ = [
+    "LinearEnsemble", "TabularModule", "tabular_module_kwargs", "two_valued_columns",
+]
 
 
 class LinearEnsemble(nn.Module):
@@ -89,24 +95,36 @@ class TabularModule(nn.Module):
         Width of each feature's embedding.
     n_ensemble : int, default=1
         Members ``k``; above 1 the output is ``(n, k, n_classes)``.
+    plain_features : tuple of int, default=()
+        Columns fed as they are, next to the embedded ones (with ``num_embedding``):
+        the two-valued columns (:func:`two_valued_columns`).
     """
 
     def __init__(
         self, n_features, n_classes, hidden_layer_sizes=(100,), activation="relu",
         dropout=0.0, dtype=None, input_noise=0.0, num_embedding=None, n_bins=48,
-        d_embedding=16, n_ensemble=1,
+        d_embedding=16, n_ensemble=1, plain_features=(),
     ):
         super().__init__()
         self.n_ensemble = n_ensemble
         self.noise = GaussianNoise(input_noise) if input_noise > 0 else None
-        if num_embedding is None:
+        plain = sorted({int(j) for j in plain_features})
+        if plain and not 0 <= plain[0] <= plain[-1] < n_features:
+            raise ValueError(f"plain_features must index the {n_features} columns, got "
+                             f"{plain_features!r}")
+        embedded = [j for j in range(n_features) if j not in set(plain)]
+        self.split_columns = num_embedding is not None and bool(plain) and bool(embedded)
+        if self.split_columns:  # index buffers, rebuilt from the parameters (not saved)
+            self.register_buffer("embedded_", torch.tensor(embedded), persistent=False)
+            self.register_buffer("plain_", torch.tensor(plain), persistent=False)
+        if num_embedding is None or not embedded:
             self.embedding = None
             width = n_features
         else:
             kwargs = {"n_bins": n_bins} if num_embedding == "piecewise_linear" else {}
             self.embedding = NUM_EMBEDDINGS[num_embedding](
-                n_features, d_embedding=d_embedding, dtype=dtype, **kwargs)
-            width = n_features * d_embedding
+                len(embedded), d_embedding=d_embedding, dtype=dtype, **kwargs)
+            width = len(embedded) * d_embedding + len(plain)
         layers, width = hidden_layers(width, hidden_layer_sizes, activation, dropout, dtype)
         self.hidden = nn.Sequential(*layers)
         self.adapter = None
@@ -127,12 +145,15 @@ class TabularModule(nn.Module):
             Their weights.
         """
         if self.embedding is not None:
-            self.embedding.fit_bins(X, weight)
+            self.embedding.fit_bins(X[:, self.embedded_] if self.split_columns else X, weight)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
         if self.noise is not None:
             X = self.noise(X)
-        if self.embedding is not None:
+        if self.split_columns:
+            X = torch.cat([self.embedding(X[:, self.embedded_]).flatten(1),
+                           X[:, self.plain_]], dim=1)
+        elif self.embedding is not None:
             X = self.embedding(X).flatten(1)
         if self.n_ensemble == 1:
             return self.output(self.hidden(X))
@@ -143,17 +164,38 @@ class TabularModule(nn.Module):
         return self.output(self.hidden[1:](X))
 
 
-def tabular_module_kwargs(estimator):
+def two_valued_columns(X):
+    """The columns of ``X`` that take at most two distinct values, as a tuple of int.
+
+    Parameters
+    ----------
+    X : ndarray of shape (n_samples, n_features)
+        The rows of a fit.
+
+    Returns
+    -------
+    columns : tuple of int
+    """
+    ordered = np.sort(X, axis=0)
+    n_changes = (ordered[1:] != ordered[:-1]).sum(axis=0)
+    return tuple(int(j) for j in np.flatnonzero(n_changes <= 1))
+
+
+def tabular_module_kwargs(estimator, X):
     """The module, its extra keyword arguments and callbacks for ``estimator``'s fit.
 
     ``MLPModule`` itself (nothing extra) at ``num_embedding=None, n_ensemble=1``, so those
     defaults build exactly the plain MLP; otherwise :class:`TabularModule`, with
-    :class:`~.embeddings.FitEmbeddings` when there are bins to fit.
+    :class:`~.embeddings.FitEmbeddings` when there are bins to fit. With
+    ``num_embedding``, the columns of ``X`` with at most two distinct values are fed as
+    they are (:func:`two_valued_columns`).
 
     Parameters
     ----------
     estimator : WeightedMLPClassifier
         Its parameters, validated.
+    X : ndarray of shape (n_samples, n_features)
+        The fit's validated rows.
 
     Returns
     -------
@@ -171,6 +213,8 @@ def tabular_module_kwargs(estimator):
         "module__n_bins": estimator.n_bins,
         "module__d_embedding": estimator.d_embedding,
         "module__n_ensemble": estimator.n_ensemble,
+        "module__plain_features": (two_valued_columns(X) if estimator.num_embedding
+                                   else ()),
     }
     callbacks = [("fit_embeddings", FitEmbeddings())] if estimator.num_embedding else []
     return TabularModule, kwargs, callbacks

@@ -9,7 +9,7 @@ from sklweight._net.embeddings import (
     PiecewiseLinearEmbedding,
     quantile_bins,
 )
-from sklweight._net.tabular_module import LinearEnsemble, TabularModule
+from sklweight._net.tabular_module import LinearEnsemble, TabularModule, two_valued_columns
 
 
 def _data(n=200, n_features=3, seed=0):
@@ -157,3 +157,45 @@ def test_members_differ_but_share_hidden_layers():
     out = module(_data(6))
     assert not torch.allclose(out[:, 0], out[:, 1])
     assert module.hidden[0].weight.shape == (8, 3)  # one shared layer, not k
+
+
+def test_two_valued_columns():
+    X = np.array([[0.0, 1.0, 5.0, 2.0], [1.0, 1.0, 6.0, 2.0], [0.0, 1.0, 7.0, 3.0]])
+    assert two_valued_columns(X) == (0, 1, 3)
+    assert two_valued_columns(X[:2]) == (0, 1, 2, 3)
+
+
+@pytest.mark.parametrize("num_embedding", ["piecewise_linear", "periodic"])
+def test_plain_features_skip_the_embedding(num_embedding):
+    X = _data(20)
+    X[:, 1] = (X[:, 1] > 0).double()
+    module = TabularModule(3, 2, (8,), num_embedding=num_embedding, n_bins=4, d_embedding=5,
+                           plain_features=(1,), dtype=torch.float64)
+    module.fit_embeddings(X)
+    assert module.hidden[0].in_features == 2 * 5 + 1
+    embedded = module.embedding(X[:, [0, 2]]).flatten(1)
+    expected = module.output(module.hidden(torch.cat([embedded, X[:, [1]]], dim=1)))
+    torch.testing.assert_close(module(X), expected)
+    assert "plain_" not in module.state_dict()
+
+
+def test_plain_features_bins_cover_the_embedded_columns_only():
+    X = _data(40)
+    module = TabularModule(3, 2, (8,), num_embedding="piecewise_linear", n_bins=4,
+                           d_embedding=2, plain_features=(0,), dtype=torch.float64)
+    module.fit_embeddings(X)
+    left, width, n_used = quantile_bins(X[:, 1:], 4)
+    torch.testing.assert_close(module.embedding.left, left)
+
+
+def test_all_plain_features_leave_no_embedding():
+    module = TabularModule(3, 2, (8,), num_embedding="piecewise_linear",
+                           plain_features=(0, 1, 2), dtype=torch.float64)
+    assert module.embedding is None and module.hidden[0].in_features == 3
+    module.fit_embeddings(_data())
+    assert module(_data(5)).shape == (5, 2)
+
+
+def test_plain_features_must_index_the_columns():
+    with pytest.raises(ValueError, match="plain_features"):
+        TabularModule(3, 2, num_embedding="periodic", plain_features=(3,))
