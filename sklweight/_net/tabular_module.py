@@ -43,7 +43,11 @@ __all__ = [
 
 
 class LinearEnsemble(nn.Module):
-    """``k`` independent linear layers applied to ``(n, k, in_features)``.
+    """``k`` independent linear layers applied to ``(k, n, in_features)``.
+
+    Member-major: member ``i``'s rows are ``X[i]``, one batched matrix product for all
+    (on CPU about a third cheaper forward and backward than the row-major
+    ``einsum("nki,kio->nko")`` at 200 rows, 8 members, 100 units).
 
     Parameters
     ----------
@@ -65,7 +69,7 @@ class LinearEnsemble(nn.Module):
             nn.init.uniform_(torch.empty(k, out_features, dtype=dtype), -bound, bound))
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        return torch.einsum("nki,kio->nko", X, self.weight) + self.bias
+        return torch.baddbmm(self.bias.unsqueeze(1), X, self.weight)
 
 
 class TabularModule(nn.Module):
@@ -157,11 +161,12 @@ class TabularModule(nn.Module):
             X = self.embedding(X).flatten(1)
         if self.n_ensemble == 1:
             return self.output(self.hidden(X))
+        # members first, (k, n, width), for batched products; the output is (n, k, C)
         if self.adapter is None:  # no hidden layer: k linear heads
-            return self.output(X.unsqueeze(1).expand(-1, self.n_ensemble, -1))
+            return self.output(X.unsqueeze(0).expand(self.n_ensemble, -1, -1)).transpose(0, 1)
         # the first layer runs once; each member scales its output, then shares the rest
-        X = self.hidden[0](X).unsqueeze(1) * self.adapter  # (n, k, width)
-        return self.output(self.hidden[1:](X))
+        X = self.hidden[0](X).unsqueeze(0) * self.adapter.unsqueeze(1)
+        return self.output(self.hidden[1:](X)).transpose(0, 1)
 
 
 def two_valued_columns(X):

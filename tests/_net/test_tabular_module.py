@@ -111,10 +111,11 @@ def test_fitted_bins_are_in_the_state_dict():
 
 def test_linear_ensemble_is_k_linear_layers():
     layer = LinearEnsemble(4, 3, k=5, dtype=torch.float64)
-    X = torch.randn(7, 5, 4, dtype=torch.float64)
+    X = torch.randn(5, 7, 4, dtype=torch.float64)
     out = layer(X)
+    assert out.shape == (5, 7, 3)
     for i in range(5):
-        torch.testing.assert_close(out[:, i], X[:, i] @ layer.weight[i] + layer.bias[i])
+        torch.testing.assert_close(out[i], X[i] @ layer.weight[i] + layer.bias[i])
 
 
 @pytest.mark.parametrize("num_embedding", [None, "piecewise_linear", "periodic"])
