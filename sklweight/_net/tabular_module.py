@@ -45,9 +45,11 @@ __all__ = [
 class LinearEnsemble(nn.Module):
     """``k`` independent linear layers applied to ``(k, n, in_features)``.
 
-    Member-major: member ``i``'s rows are ``X[i]``, one batched matrix product for all
-    (on CPU about a third cheaper forward and backward than the row-major
-    ``einsum("nki,kio->nko")`` at 200 rows, 8 members, 100 units).
+    Member-major: member ``i``'s rows are ``X[i]``, one batched matrix product for all,
+    computed transposed (``W_i^T X_i^T``, a view of the result is returned). With few
+    classes the product is skinny, and on CPU that orientation runs forward and backward
+    in about half the time of ``X_i W_i`` (which was itself about a third cheaper than
+    the row-major ``einsum("nki,kio->nko")``), at 200 rows, 8 members, 256 units.
 
     Parameters
     ----------
@@ -69,7 +71,7 @@ class LinearEnsemble(nn.Module):
             nn.init.uniform_(torch.empty(k, out_features, dtype=dtype), -bound, bound))
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        return torch.baddbmm(self.bias.unsqueeze(1), X, self.weight)
+        return torch.baddbmm(self.bias.unsqueeze(2), self.weight.mT, X.mT).mT
 
 
 class TabularModule(nn.Module):
