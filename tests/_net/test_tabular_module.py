@@ -200,3 +200,33 @@ def test_all_plain_features_leave_no_embedding():
 def test_plain_features_must_index_the_columns():
     with pytest.raises(ValueError, match="plain_features"):
         TabularModule(3, 2, num_embedding="periodic", plain_features=(3,))
+
+
+@pytest.mark.parametrize("num_embedding", [None, "piecewise_linear"])
+def test_one_relu_layer_ensemble_equals_the_member_by_member_forward(num_embedding):
+    # relu(a h) = relu(a) relu(h) + relu(-a) relu(-h): the fast heads are the same function
+    torch.manual_seed(0)
+    module = TabularModule(3, 4, (8,), num_embedding=num_embedding, n_bins=4, d_embedding=3,
+                           n_ensemble=5, dtype=torch.float64)
+    assert module.homogeneous
+    module.fit_embeddings(_data(30))
+    with torch.no_grad():
+        module.adapter.mul_(torch.rand_like(module.adapter) * 2)  # any real scales
+        module.adapter[0, 0] = 0.0
+    X = _data(7, seed=2)
+    fast = module(X)
+    H = module.hidden[0](module.embedding(X).flatten(1) if num_embedding else X)
+    slow = module.output(torch.relu(H.unsqueeze(0) * module.adapter.unsqueeze(1)))
+    torch.testing.assert_close(fast, slow.transpose(0, 1))
+    grads = torch.autograd.grad(fast.square().sum(), list(module.parameters()))
+    module.homogeneous = False
+    expected = torch.autograd.grad(module(X).square().sum(), list(module.parameters()))
+    for g, e in zip(grads, expected, strict=True):
+        torch.testing.assert_close(g, e)
+
+
+@pytest.mark.parametrize("params", [{"hidden_layer_sizes": (8, 5)}, {"activation": "tanh"},
+                                    {"dropout": 0.1}])
+def test_other_stacks_run_member_by_member(params):
+    module = TabularModule(3, 2, **{"hidden_layer_sizes": (8,), **params}, n_ensemble=4)
+    assert not module.homogeneous
