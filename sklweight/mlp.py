@@ -94,8 +94,12 @@ class WeightedMLPClassifier(
         adds nothing to them. None: the features as they are.
     n_bins : int, default=48
         Most quantile bins per feature of ``num_embedding="piecewise_linear"``.
-    d_embedding : int, default=16
-        Width of each feature's embedding (with ``num_embedding``).
+    d_embedding : int or "auto", default=16
+        Width of each feature's embedding (with ``num_embedding``). ``"auto"``: 16,
+        narrowed on wide tables so that the embedded features give the first layer at
+        most 512 inputs (``512 // n_embedded``, at least 4), which keeps the first layer,
+        the largest cost of an embedded network, near a plain one's on tables with
+        dozens of numeric columns.
     n_ensemble : int, default=1
         Members of a batched ensemble (TabM-mini, Gorishniy et al., 2025): the members
         share the embeddings and hidden layers, each scales the first hidden layer's
@@ -192,7 +196,7 @@ class WeightedMLPClassifier(
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "num_embedding": [StrOptions(set(NUM_EMBEDDINGS)), None],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
-        "d_embedding": [Interval(Integral, 1, None, closed="left")],
+        "d_embedding": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither"), None],

@@ -102,10 +102,12 @@ def noisy_labels(**overrides):
 
 TABULAR = {
     "criterion": "logit_adjusted",
-    "weight_decay": 3e-4,
+    "hidden_layer_sizes": (256,),
+    "weight_decay": 1e-3,
+    "input_noise": 0.1,
     "num_embedding": "piecewise_linear",
     "n_bins": 16,
-    "d_embedding": 16,
+    "d_embedding": "auto",
     "n_ensemble": 8,
     "tol": 1e-3,
     "dtype": "float32",

@@ -77,6 +77,17 @@ def test_two_valued_columns_are_fed_as_they_are(imbalanced, tmp_path):
     np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
 
 
+def test_auto_embedding_width_narrows_wide_tables(imbalanced):
+    X, y = imbalanced
+    wide = np.repeat(X, 10, axis=1) + np.arange(10 * X.shape[1]) * 1e-3  # 80 columns
+    clf = mlp(max_epochs=1, d_embedding="auto").fit(wide, y)
+    d = 512 // 80
+    assert clf.net_.module_.embedding.weight.shape[-1] == d
+    assert clf.net_.module_.hidden[0].in_features == wide.shape[1] * d
+    narrow = mlp(max_epochs=1, d_embedding="auto").fit(X, y)
+    assert narrow.net_.module_.embedding.weight.shape[-1] == 16
+
+
 def test_bins_ignore_the_early_stopping_validation_rows(imbalanced, monkeypatch):
     X, y = imbalanced
     seen = {}

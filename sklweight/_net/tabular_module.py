@@ -38,7 +38,8 @@ from .embeddings import NUM_EMBEDDINGS, FitEmbeddings
 from .mlp_module import GaussianNoise, MLPModule, hidden_layers
 
 __all__ = [
-    "LinearEnsemble", "TabularModule", "tabular_module_kwargs", "two_valued_columns",
+    "LinearEnsemble", "TabularModule", "embedding_width", "tabular_module_kwargs",
+    "two_valued_columns",
 ]
 
 
@@ -212,6 +213,32 @@ def two_valued_columns(X):
     return tuple(int(j) for j in np.flatnonzero(n_changes <= 1))
 
 
+# d_embedding="auto": at most this many first-layer inputs from the embedded features,
+# and the narrowest and widest embeddings it picks
+AUTO_EMBEDDED_WIDTH = 512
+AUTO_D_EMBEDDING = (4, 16)
+
+
+def embedding_width(d_embedding, n_embedded):
+    """``d_embedding`` as an int: ``"auto"`` is ``512 // n_embedded`` within [4, 16].
+
+    Parameters
+    ----------
+    d_embedding : int or "auto"
+        The estimator's parameter.
+    n_embedded : int
+        Columns that are embedded (not two-valued).
+
+    Returns
+    -------
+    width : int
+    """
+    if d_embedding != "auto":
+        return d_embedding
+    low, high = AUTO_D_EMBEDDING
+    return max(low, min(high, AUTO_EMBEDDED_WIDTH // max(n_embedded, 1)))
+
+
 def tabular_module_kwargs(estimator, X):
     """The module, its extra keyword arguments and callbacks for ``estimator``'s fit.
 
@@ -239,13 +266,14 @@ def tabular_module_kwargs(estimator, X):
     """
     if estimator.num_embedding is None and estimator.n_ensemble == 1:
         return MLPModule, {}, []
+    plain = two_valued_columns(X) if estimator.num_embedding else ()
     kwargs = {
         "module__num_embedding": estimator.num_embedding,
         "module__n_bins": estimator.n_bins,
-        "module__d_embedding": estimator.d_embedding,
+        "module__d_embedding": embedding_width(estimator.d_embedding,
+                                               X.shape[1] - len(plain)),
         "module__n_ensemble": estimator.n_ensemble,
-        "module__plain_features": (two_valued_columns(X) if estimator.num_embedding
-                                   else ()),
+        "module__plain_features": plain,
     }
     callbacks = [("fit_embeddings", FitEmbeddings())] if estimator.num_embedding else []
     return TabularModule, kwargs, callbacks

@@ -9,7 +9,12 @@ from sklweight._net.embeddings import (
     PiecewiseLinearEmbedding,
     quantile_bins,
 )
-from sklweight._net.tabular_module import LinearEnsemble, TabularModule, two_valued_columns
+from sklweight._net.tabular_module import (
+    LinearEnsemble,
+    TabularModule,
+    embedding_width,
+    two_valued_columns,
+)
 
 
 def _data(n=200, n_features=3, seed=0):
@@ -230,3 +235,10 @@ def test_one_relu_layer_ensemble_equals_the_member_by_member_forward(num_embeddi
 def test_other_stacks_run_member_by_member(params):
     module = TabularModule(3, 2, **{"hidden_layer_sizes": (8,), **params}, n_ensemble=4)
     assert not module.homogeneous
+
+
+@pytest.mark.parametrize(("n_embedded", "width"), [(1, 16), (32, 16), (33, 15), (90, 5),
+                                                   (500, 4), (0, 16)])
+def test_auto_embedding_width_caps_the_first_layer_inputs(n_embedded, width):
+    assert embedding_width("auto", n_embedded) == width
+    assert embedding_width(7, n_embedded) == 7
