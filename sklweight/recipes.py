@@ -109,6 +109,7 @@ TABULAR = {
     "n_bins": 16,
     "d_embedding": "auto",
     "n_ensemble": 8,
+    "max_epochs": 100,
     "tol": 1e-3,
     "dtype": "float32",
 }
