@@ -20,7 +20,10 @@ widest input (``n_features * d_embedding`` with embeddings). Here the adapter sc
 first hidden layer's output instead (BatchEnsemble's output scaling on that layer, no
 input scaling): the first layer runs once per batch and the members differ from their
 first non-linearity on; on a 54-feature table with embeddings this is what keeps an
-8-member fit within a few times a plain one. The adapter starts at random signs (TabM's
+8-member fit within a few times a plain one. With one ReLU hidden layer and no dropout
+(the default stack) the members' heads are further folded into one matrix product
+(:meth:`TabularModule._homogeneous_heads`), so the ensemble adds little beyond its
+``k * n_classes`` outputs. The adapter starts at random signs (TabM's
 start for its adapter); layers start from torch's ``nn.Linear`` initialisation, the
 member heads from the same uniform law. Without hidden layers the members are ``k``
 linear heads.
