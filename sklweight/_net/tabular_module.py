@@ -122,7 +122,7 @@ class TabularModule(nn.Module):
         if plain and not 0 <= plain[0] <= plain[-1] < n_features:
             raise ValueError(f"plain_features must index the {n_features} columns, got "
                              f"{plain_features!r}")
-        embedded = [j for j in range(n_features) if j not in set(plain)]
+        embedded = sorted(set(range(n_features)) - set(plain))
         self.split_columns = num_embedding is not None and bool(plain) and bool(embedded)
         if self.split_columns:  # index buffers, rebuilt from the parameters (not saved)
             self.register_buffer("embedded_", torch.tensor(embedded), persistent=False)
