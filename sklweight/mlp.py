@@ -12,6 +12,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ._net.auto_split import resolve_early_stopping
 from ._net.batching import TensorDataset
+from ._net.bins import BIN_STRATEGIES
 from ._net.criterion_params import CriterionParamsMixin
 from ._net.embeddings import NUM_EMBEDDINGS
 from ._net.estimator_params import SHARED_CONSTRAINTS, shared_doc
@@ -86,14 +87,22 @@ class WeightedMLPClassifier(
     num_embedding : {"piecewise_linear", "periodic"} or None, default=None
         Numerical feature embeddings (Gorishniy et al., 2022): each feature becomes a
         ``d_embedding``-vector before the first layer. ``"piecewise_linear"``: its
-        piecewise-linear encoding on up to ``n_bins`` quantile bins computed from the
-        rows trained on (after the validation split, weighted as the loss weights
-        them), then a per-feature linear layer; ``"periodic"``: sines and cosines of
+        piecewise-linear encoding on up to ``n_bins`` bins (``bin_strategy``) computed
+        from the rows trained on (after the validation split, weighted as the loss
+        weights them), then a per-feature linear layer; ``"periodic"``: sines and cosines of
         trained frequencies, then a per-feature linear layer. Columns that take at
         most two values in ``X`` (one-hot, binary) are fed as they are: an embedding
         adds nothing to them. None: the features as they are.
     n_bins : int, default=48
-        Most quantile bins per feature of ``num_embedding="piecewise_linear"``.
+        Most bins per feature of ``num_embedding="piecewise_linear"``.
+    bin_strategy : {"quantile", "tree"}, default="quantile"
+        Where the bins of ``num_embedding="piecewise_linear"`` are cut.
+        ``"quantile"``: at weighted quantiles of each feature, which follow where the
+        rows are, the majority class's on an imbalanced table. ``"tree"``: at the
+        thresholds of a decision tree with at most ``n_bins`` leaves (each holding at
+        least 2% of the weight) grown on each feature alone to predict the label, every
+        class given the same total weight (Gorishniy et al., 2022, target-aware bins),
+        so a range that separates a minority class gets its own bins.
     d_embedding : int or "auto", default=16
         Width of each feature's embedding (with ``num_embedding``). ``"auto"``: 16,
         narrowed on wide tables so that the embedded features give the first layer at
@@ -196,6 +205,7 @@ class WeightedMLPClassifier(
         "input_noise": [Interval(Real, 0, None, closed="left")],
         "num_embedding": [StrOptions(set(NUM_EMBEDDINGS)), None],
         "n_bins": [Interval(Integral, 1, None, closed="left")],
+        "bin_strategy": [StrOptions(BIN_STRATEGIES)],
         "d_embedding": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "n_ensemble": [Interval(Integral, 1, None, closed="left")],
         "early_stopping": ["boolean", StrOptions({"auto"})],
@@ -226,6 +236,7 @@ class WeightedMLPClassifier(
         mixup_alpha=None,
         num_embedding=None,
         n_bins=48,
+        bin_strategy="quantile",
         d_embedding=16,
         n_ensemble=1,
         early_stopping=False,
@@ -256,6 +267,7 @@ class WeightedMLPClassifier(
         self.mixup_alpha = mixup_alpha
         self.num_embedding = num_embedding
         self.n_bins = n_bins
+        self.bin_strategy = bin_strategy
         self.d_embedding = d_embedding
         self.n_ensemble = n_ensemble
         self.early_stopping = early_stopping

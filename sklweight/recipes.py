@@ -107,6 +107,7 @@ TABULAR = {
     "input_noise": 0.1,
     "num_embedding": "piecewise_linear",
     "n_bins": 16,
+    "bin_strategy": "tree",
     "d_embedding": 16,
     "n_ensemble": 8,
     "max_epochs": 100,
@@ -129,11 +130,14 @@ def tabular(**overrides):
       minority rows and fall back to the majority on new ones, while
       :func:`long_tail`'s 3e-3 with noise 1.0 underfitted the tables whose classes
       separate almost perfectly;
-    * ``num_embedding="piecewise_linear"``, ``n_bins=16``, ``d_embedding=16``: each
-      standardised numeric feature is encoded on up to 16 quantile bins of the rows
-      trained on and embedded in 16 dimensions, two-valued columns being fed as they
-      are (Gorishniy et al., NeurIPS 2022), so the network can cut a feature at
-      thresholds as a tree does. On tables with dozens of numeric columns
+    * ``num_embedding="piecewise_linear"``, ``n_bins=16``, ``bin_strategy="tree"``,
+      ``d_embedding=16``: each standardised numeric feature is encoded on up to 16
+      bins and embedded in 16 dimensions, two-valued columns being fed as they are
+      (Gorishniy et al., NeurIPS 2022), so the network can cut a feature at thresholds
+      as a tree does. The bins are cut where a small class-balanced decision tree on
+      the feature cuts it, on the rows trained on: quantile bins follow the majority
+      class, and a minority class living in a narrow range of a feature shared a bin
+      with the majority rows around it. On tables with dozens of numeric columns
       ``d_embedding="auto"`` narrows the embedding and cuts the fit time several-fold,
       for a small loss on the dev sets (``benchmarks/README.md``);
     * ``n_ensemble=8``: eight members sharing the embeddings and the hidden layer,

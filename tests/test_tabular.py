@@ -1,5 +1,5 @@
-"""WeightedMLPClassifier's tabular parameters: num_embedding, n_bins, d_embedding and
-n_ensemble (embeddings fitted on the training rows only, the weight rules on the
+"""WeightedMLPClassifier's tabular parameters: num_embedding, n_bins, bin_strategy,
+d_embedding and n_ensemble (embeddings fitted on the training rows only, the weight rules on the
 ensemble, the members' mean, persistence, the estimator checks)."""
 
 import numpy as np
@@ -12,7 +12,8 @@ from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from sklweight import WeightedMLPClassifier, load, recipes, save
 from sklweight._net.batching import WeightedInput
-from sklweight._net.embeddings import FitEmbeddings, quantile_bins
+from sklweight._net.bins import fit_bins, quantile_bins
+from sklweight._net.embeddings import FitEmbeddings
 from sklweight._net.mlp_module import MLPModule
 from sklweight._net.tabular_module import TabularModule
 from sklweight.io import get_untrusted_types
@@ -54,13 +55,38 @@ def test_non_defaults_build_the_tabular_module(imbalanced, params):
     assert clf.predict_proba(X).shape == (len(y), 3)
 
 
-def test_bins_come_from_the_rows_passed_to_fit(imbalanced):
+@pytest.mark.parametrize("strategy", ["quantile", "tree"])
+def test_bins_come_from_the_rows_passed_to_fit(imbalanced, strategy):
     X, y = imbalanced
     cv = StratifiedKFold(3, shuffle=True, random_state=0)
-    result = cross_validate(mlp(max_epochs=2), X, y, cv=cv, return_estimator=True,
-                            return_indices=True)
+    result = cross_validate(mlp(max_epochs=2, bin_strategy=strategy), X, y, cv=cv,
+                            return_estimator=True, return_indices=True)
     for clf, train in zip(result["estimator"], result["indices"]["train"], strict=True):
-        _assert_same_bins(_bins(clf), quantile_bins(torch.from_numpy(X[train]), 6))
+        expected = fit_bins(torch.from_numpy(X[train]), 6, y=torch.from_numpy(y[train]),
+                            strategy=strategy)
+        _assert_same_bins(_bins(clf), expected)
+
+
+def test_tree_bins_differ_from_quantile_bins_and_survive_save_load(imbalanced, tmp_path):
+    X, y = imbalanced
+    clf = mlp(max_epochs=2, bin_strategy="tree").fit(X, y)
+    assert not torch.equal(_bins(clf)[0], _bins(mlp(max_epochs=2).fit(X, y))[0])
+    save(clf, tmp_path / "model.skw")
+    loaded = load(tmp_path / "model.skw")
+    assert loaded.bin_strategy == "tree"
+    _assert_same_bins(_bins(loaded), _bins(clf))
+    np.testing.assert_array_equal(loaded.predict_proba(X), clf.predict_proba(X))
+
+
+def test_tree_bins_see_the_sample_weights(imbalanced):
+    X, y = imbalanced
+    w = np.random.RandomState(0).uniform(0.1, 2.0, len(y))
+    a = mlp(max_epochs=1, bin_strategy="tree").fit(X, y, sample_weight=w)
+    b = mlp(max_epochs=1, bin_strategy="tree").fit(X, y, sample_weight=5.0 * w)
+    _assert_same_bins(_bins(a), _bins(b))
+    expected = fit_bins(torch.from_numpy(X), 6, torch.from_numpy(w), torch.from_numpy(y),
+                        "tree")
+    _assert_same_bins(_bins(a), expected)
 
 
 def test_two_valued_columns_are_fed_as_they_are(imbalanced, tmp_path):

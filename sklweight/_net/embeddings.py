@@ -2,26 +2,21 @@
 vector before the MLP sees it.
 
 * :class:`PiecewiseLinearEmbedding`: the piecewise-linear encoding of each feature on
-  quantile bins, followed by a per-feature linear layer (the paper's "PLE", in the
-  ``rtdl-num-embeddings`` package's version B: a plain linear embedding of the value plus
-  a piecewise-linear term that starts at zero), then a ReLU.
+  quantile or target-aware bins (:mod:`.bins`), followed by a per-feature linear layer
+  (the paper's "PLE", in the ``rtdl-num-embeddings`` package's version B: a plain linear
+  embedding of the value plus a piecewise-linear term that starts at zero), then a ReLU.
 * :class:`PeriodicEmbedding`: ``[cos(2 pi f x), sin(2 pi f x)]`` with trainable
   frequencies ``f`` (the paper's "PLR"), a per-feature linear layer and a ReLU.
 
-The bins are data: :func:`quantile_bins` computes them from the rows a fit trains on,
-weighted, and :class:`FitEmbeddings` calls it at the start of training, after the
+The bins are data: :mod:`.bins` computes them from the rows a fit trains on, weighted,
+and :class:`FitEmbeddings` has them fitted at the start of training, after the
 validation split and the removal of zero-weight rows, so the held-out rows (and, under
 cross-validation, the other folds) never shape them. The bins live in buffers of a fixed
 shape ``(n_features, n_bins)`` (a feature with fewer distinct values masks its unused
 bins), so the module is built before the data are seen, and ``state_dict`` carries the
 fitted bins. The ``rtdl-num-embeddings`` package takes the bins as constructor arguments,
-computes unweighted quantiles and has no fixed-shape state, which is why these layers are
-written here.
-
-Rows are weighted by their share of the training objective (the loss weight times the
-sampler's probability): scaling all weights changes no bin, a zero-weight row is absent,
-and an integer weight is a repeated row, the rules of the user guide's "weight
-semantics".
+computes unweighted quantiles and trees and has no fixed-shape state, which is why these
+layers are written here.
 """
 
 from __future__ import annotations
@@ -32,12 +27,13 @@ import torch
 from skorch.callbacks import Callback
 from torch import nn
 
+from .bins import fit_bins
+
 __all__ = [
     "NUM_EMBEDDINGS",
     "FitEmbeddings",
     "PeriodicEmbedding",
     "PiecewiseLinearEmbedding",
-    "quantile_bins",
 ]
 
 # frequencies of the periodic embedding: how many (the rtdl-num-embeddings package's
@@ -48,64 +44,13 @@ N_FREQUENCIES = 48
 FREQUENCY_SCALE = 0.1
 
 
-def quantile_bins(X, n_bins, weight=None):
-    """Weighted quantile bins of each column of ``X``.
-
-    The edges of column ``j`` are the distinct values among its weighted quantiles at
-    levels ``0, 1/n_bins, ..., 1`` (the smallest value whose cumulative weight reaches
-    the level), so a column with few distinct values gets fewer bins.
-
-    Parameters
-    ----------
-    X : Tensor of shape (n_samples, n_features)
-        The training rows.
-    n_bins : int
-        Most bins per feature.
-    weight : Tensor of shape (n_samples,) or None, default=None
-        Non-negative row weights (None: all one).
-
-    Returns
-    -------
-    left : Tensor of shape (n_features, n_bins)
-        Left edge of each bin.
-    width : Tensor of shape (n_features, n_bins)
-        Width of each bin (1 for the unused ones).
-    n_used : Tensor of int64, shape (n_features,)
-        Bins used per feature (at least 1; a constant feature gets one bin of width 1).
-    """
-    X = X.detach()
-    n, n_features = X.shape
-    weight = torch.ones(n, dtype=X.dtype, device=X.device) if weight is None else (
-        weight.detach().to(X.dtype))
-    levels = torch.linspace(0, 1, n_bins + 1, dtype=X.dtype, device=X.device)
-    left = torch.zeros(n_features, n_bins, dtype=X.dtype, device=X.device)
-    width = torch.ones_like(left)
-    n_used = torch.ones(n_features, dtype=torch.long, device=X.device)
-    values, order = torch.sort(X, dim=0)
-    cumulative = torch.cumsum(weight[order], dim=0)
-    cumulative = cumulative / cumulative[-1:].clamp_min(torch.finfo(X.dtype).tiny)
-    for j in range(n_features):
-        # the smallest value whose cumulative weight fraction reaches each level
-        at = torch.searchsorted(cumulative[:, j].contiguous(), levels[1:-1].contiguous())
-        inner = values[at.clamp_max(n - 1), j]
-        edges = torch.unique(torch.cat([values[:1, j], inner, values[-1:, j]]))
-        if len(edges) < 2:  # a constant feature: one bin of width 1 at its value
-            left[j, 0] = edges[0]
-            continue
-        used = len(edges) - 1
-        left[j, :used] = edges[:-1]
-        width[j, :used] = edges[1:] - edges[:-1]
-        n_used[j] = used
-    return left, width, n_used
-
-
 def _init_uniform(tensor, fan_in):
     bound = 1 / math.sqrt(fan_in)
     return nn.init.uniform_(tensor, -bound, bound)
 
 
 class PiecewiseLinearEmbedding(nn.Module):
-    """Piecewise-linear encoding on quantile bins, embedded per feature, then ReLU.
+    """Piecewise-linear encoding on fitted bins, embedded per feature, then ReLU.
 
     For a feature with bins ``[b_{t-1}, b_t)``, ``t = 1..T``, the encoding's component
     ``t`` is ``clip((x - b_{t-1}) / (b_t - b_{t-1}), 0, 1)``, except that the first is
@@ -148,9 +93,9 @@ class PiecewiseLinearEmbedding(nn.Module):
         _init_uniform(weight[:, n_bins:], 1)
         self.weight = nn.Parameter(weight)
 
-    def fit_bins(self, X, weight=None):
-        """Set the bins to the weighted quantiles of ``X`` (see :func:`quantile_bins`)."""
-        left, width, n_used = quantile_bins(X, self.n_bins, weight)
+    def fit_bins(self, X, weight=None, y=None, strategy="quantile"):
+        """Set the bins from the rows ``X`` (see :func:`.bins.fit_bins`)."""
+        left, width, n_used = fit_bins(X, self.n_bins, weight, y, strategy)
         self.left.copy_(left)
         self.width.copy_(width)
         self.n_used.copy_(n_used)
@@ -216,7 +161,7 @@ class PeriodicEmbedding(nn.Module):
         self.bias = nn.Parameter(
             _init_uniform(torch.empty(n_features, d_embedding, **kw), fan_in))
 
-    def fit_bins(self, X, weight=None):
+    def fit_bins(self, X, weight=None, y=None, strategy="quantile"):
         """Nothing to fit (the frequencies are trained)."""
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
@@ -233,10 +178,19 @@ class FitEmbeddings(Callback):
     """Fit the module's embedding bins on the training rows when a fresh fit starts.
 
     At the first epoch of a fit that starts from an empty history, calls
-    ``net.module_.fit_embeddings(X_train, weight)`` with the rows of the training split
-    (zero-weight rows already removed) weighted by the loss weight times the sampler's
-    probability. A continued fit (``partial_fit``, ``warm_start``) keeps the bins.
+    ``net.module_.fit_embeddings(X_train, weight, y_train, strategy)`` with the rows of
+    the training split (zero-weight rows already removed) weighted by the loss weight
+    times the sampler's probability. A continued fit (``partial_fit``, ``warm_start``)
+    keeps the bins.
+
+    Parameters
+    ----------
+    strategy : {"quantile", "tree"}, default="quantile"
+        The bins (:mod:`.bins`).
     """
+
+    def __init__(self, strategy="quantile"):
+        self.strategy = strategy
 
     def on_train_begin(self, net, X=None, y=None, **kwargs):  # noqa: D102
         self.pending_ = len(net.history) == 0
@@ -251,4 +205,4 @@ class FitEmbeddings(Callback):
             sampling = data.sampling_weight.to(data.X.dtype)
             weight = sampling if weight is None else weight * sampling
         with torch.no_grad():
-            net.module_.fit_embeddings(data.X, weight)
+            net.module_.fit_embeddings(data.X, weight, data.y, self.strategy)

@@ -100,7 +100,7 @@ class TabularModule(nn.Module):
     num_embedding : {"piecewise_linear", "periodic"} or None, default=None
         Numerical feature embedding; None feeds the features as they are.
     n_bins : int, default=48
-        Most quantile bins per feature (piecewise-linear embedding).
+        Most bins per feature (piecewise-linear embedding).
     d_embedding : int, default=16
         Width of each feature's embedding.
     n_ensemble : int, default=1
@@ -147,8 +147,8 @@ class TabularModule(nn.Module):
         self.output = (LinearEnsemble(width, n_classes, n_ensemble, dtype=dtype)
                        if n_ensemble > 1 else nn.Linear(width, n_classes, dtype=dtype))
 
-    def fit_embeddings(self, X, weight=None):
-        """Fit the embedding's bins on the training rows (see :mod:`.embeddings`).
+    def fit_embeddings(self, X, weight=None, y=None, strategy="quantile"):
+        """Fit the embedding's bins on the training rows (see :mod:`.bins`).
 
         Parameters
         ----------
@@ -156,9 +156,14 @@ class TabularModule(nn.Module):
             The rows trained on.
         weight : Tensor of shape (n_samples,) or None, default=None
             Their weights.
+        y : Tensor of shape (n_samples,) or None, default=None
+            Their labels (``strategy="tree"``).
+        strategy : {"quantile", "tree"}, default="quantile"
+            The bins.
         """
         if self.embedding is not None:
-            self.embedding.fit_bins(X[:, self.embedded_] if self.split_columns else X, weight)
+            self.embedding.fit_bins(X[:, self.embedded_] if self.split_columns else X,
+                                    weight, y, strategy)
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
         if self.noise is not None:
@@ -278,5 +283,6 @@ def tabular_module_kwargs(estimator, X):
         "module__n_ensemble": estimator.n_ensemble,
         "module__plain_features": plain,
     }
-    callbacks = [("fit_embeddings", FitEmbeddings())] if estimator.num_embedding else []
+    callbacks = ([("fit_embeddings", FitEmbeddings(estimator.bin_strategy))]
+                 if estimator.num_embedding else [])
     return TabularModule, kwargs, callbacks
