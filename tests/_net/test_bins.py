@@ -100,3 +100,28 @@ def test_an_integer_weight_is_a_repeated_row(seed, strategy):
     repeated = torch.repeat_interleave(torch.arange(len(y)), counts)
     _assert_same(fit_bins(X, 5, counts.to(X.dtype), y, strategy),
                  fit_bins(X[repeated], 5, None, y[repeated], strategy))
+
+
+# ---- quantile bins
+def test_unweighted_bins_are_the_quantiles():
+    X = torch.arange(101, dtype=torch.float64).reshape(-1, 1)  # 0..100
+    left, width, n_used = quantile_bins(X, 4)
+    assert n_used.tolist() == [4]
+    np.testing.assert_array_equal(left[0].numpy(), [0, 25, 50, 75])
+    np.testing.assert_array_equal(width[0].numpy(), [25, 25, 25, 25])
+
+
+def test_weights_move_the_edges_towards_heavy_rows():
+    X = torch.arange(100, dtype=torch.float64).reshape(-1, 1)
+    w = torch.ones(100, dtype=torch.float64)
+    w[:50] = 9.0  # 90 % of the mass below 50
+    left, _, _ = quantile_bins(X, 4, w)
+    assert left[0, 3] < 50
+
+
+def test_few_distinct_values_get_few_bins_and_a_constant_one():
+    X = torch.tensor([[0.0, 3.0], [1.0, 3.0], [0.0, 3.0], [1.0, 3.0]], dtype=torch.float64)
+    left, width, n_used = quantile_bins(X, 8)
+    assert n_used.tolist() == [1, 1]
+    assert (left[0, 0], width[0, 0]) == (0.0, 1.0)
+    assert (left[1, 0], width[1, 0]) == (3.0, 1.0)

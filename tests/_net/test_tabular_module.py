@@ -1,14 +1,11 @@
-"""The tabular module's parts: quantile bins, the embeddings, the batched ensemble."""
+"""The tabular module's parts: the embeddings, the batched ensemble."""
 
 import numpy as np
 import pytest
 import torch
 
-from sklweight._net.embeddings import (
-    PeriodicEmbedding,
-    PiecewiseLinearEmbedding,
-    quantile_bins,
-)
+from sklweight._net.bins import quantile_bins
+from sklweight._net.embeddings import PeriodicEmbedding, PiecewiseLinearEmbedding
 from sklweight._net.tabular_module import (
     LinearEnsemble,
     TabularModule,
@@ -19,46 +16,6 @@ from sklweight._net.tabular_module import (
 
 def _data(n=200, n_features=3, seed=0):
     return torch.from_numpy(np.random.RandomState(seed).randn(n, n_features))
-
-
-def test_unweighted_bins_are_the_quantiles():
-    X = torch.arange(101, dtype=torch.float64).reshape(-1, 1)  # 0..100
-    left, width, n_used = quantile_bins(X, 4)
-    assert n_used.tolist() == [4]
-    np.testing.assert_array_equal(left[0].numpy(), [0, 25, 50, 75])
-    np.testing.assert_array_equal(width[0].numpy(), [25, 25, 25, 25])
-
-
-def test_integer_weights_give_the_bins_of_repeated_rows():
-    X = _data(60)
-    w = torch.from_numpy(np.random.RandomState(1).randint(1, 4, 60)).double()
-    weighted = quantile_bins(X, 8, w)
-    repeated = quantile_bins(torch.repeat_interleave(X, w.long(), dim=0), 8)
-    for a, b in zip(weighted, repeated, strict=True):
-        torch.testing.assert_close(a, b)
-
-
-def test_scaling_the_weights_changes_no_bin():
-    X = _data()
-    w = torch.from_numpy(np.random.RandomState(2).uniform(0.1, 2.0, len(X)))
-    for a, b in zip(quantile_bins(X, 8, w), quantile_bins(X, 8, 7.0 * w), strict=True):
-        torch.testing.assert_close(a, b)
-
-
-def test_weights_move_the_edges_towards_heavy_rows():
-    X = torch.arange(100, dtype=torch.float64).reshape(-1, 1)
-    w = torch.ones(100, dtype=torch.float64)
-    w[:50] = 9.0  # 90 % of the mass below 50
-    left, _, _ = quantile_bins(X, 4, w)
-    assert left[0, 3] < 50
-
-
-def test_few_distinct_values_get_few_bins_and_a_constant_one():
-    X = torch.tensor([[0.0, 3.0], [1.0, 3.0], [0.0, 3.0], [1.0, 3.0]], dtype=torch.float64)
-    left, width, n_used = quantile_bins(X, 8)
-    assert n_used.tolist() == [1, 1]
-    assert (left[0, 0], width[0, 0]) == (0.0, 1.0)
-    assert (left[1, 0], width[1, 0]) == (3.0, 1.0)
 
 
 def test_piecewise_linear_encoding():
