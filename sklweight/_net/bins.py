@@ -37,7 +37,8 @@ def _buffers(edges, n_bins, like):
     width = torch.ones_like(left)
     n_used = torch.ones(n_features, dtype=torch.long, device=like.device)
     for j, e in enumerate(edges):
-        e = torch.as_tensor(e, dtype=like.dtype, device=like.device)
+        # distinct in the buffers' dtype (two float64 edges may round to one float32)
+        e = torch.unique(torch.as_tensor(e, dtype=like.dtype, device=like.device))
         if len(e) < 2:  # a constant feature: one bin of width 1 at its value
             left[j, 0] = e[0]
             continue

@@ -125,3 +125,13 @@ def test_few_distinct_values_get_few_bins_and_a_constant_one():
     assert n_used.tolist() == [1, 1]
     assert (left[0, 0], width[0, 0]) == (0.0, 1.0)
     assert (left[1, 0], width[1, 0]) == (3.0, 1.0)
+
+
+def test_edges_that_round_to_one_value_in_float32_make_no_empty_bin():
+    # a float32 column with neighbouring values: their float64 midpoint rounds onto one
+    a = np.float32(1000.0)  # one float32 step here (6e-5) is above the trees' 1e-7
+    b = np.nextafter(a, np.float32(2.0))
+    X = torch.from_numpy(np.array([[a]] * 5 + [[b]] * 5, dtype=np.float32))
+    y = torch.tensor([0] * 5 + [1] * 5)
+    _, width, n_used = tree_bins(X, y, 4)
+    assert torch.all(width[0, :n_used[0]] > 0)
