@@ -148,6 +148,15 @@ def run_fold(X, y, train, test, estimator):
     }
 
 
+def run_task(task, max_rows):
+    """One stored result: ``task`` is ``(key, kind, set, contender, fold, X, y, train,
+    test, estimator)``; the estimator is cloned before the fit."""
+    key, kind, name, contender, i, X, y, train, test, est = task
+    row = run_fold(X, y, train, test, clone(est))
+    return {"key": key, "kind": kind, "set": name, "contender": contender, "fold": i,
+            "max_rows": max_rows, **row}
+
+
 def read_runs(path):
     runs = {}
     if path.exists():
@@ -223,14 +232,8 @@ def main(argv=None):
     if tasks and not args.report_only:
         from joblib import Parallel, delayed
 
-        def one(task):
-            key, kind, name, contender, i, X, y, train, test, est = task
-            row = run_fold(X, y, train, test, clone(est))
-            return {"key": key, "kind": kind, "set": name, "contender": contender,
-                    "fold": i, "max_rows": args.max_rows, **row}
-
         results = Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
-            delayed(one)(t) for t in tasks
+            delayed(run_task)(t, args.max_rows) for t in tasks
         )
         with runs_path.open("a") as out:
             for done, row in enumerate(results, 1):

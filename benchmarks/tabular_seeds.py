@@ -33,8 +33,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.stats import rankdata
-from sklearn.base import clone
-from tabular import DEV_SETS, load_set, param_hash, read_runs, run_fold, splits
+from tabular import DEV_SETS, load_set, param_hash, read_runs, run_task, splits
 from tabular_contenders import SKLWEIGHT, build, contender_names
 
 PAIR = ("brf", "lr_balanced")
@@ -105,15 +104,9 @@ def main(argv=None):
     if tasks:
         from joblib import Parallel, delayed
 
-        def one(task):
-            key, kind, name, contender, i, X, y, train, test, est = task
-            row = run_fold(X, y, train, test, clone(est))
-            return {"key": key, "kind": kind, "set": name, "contender": contender,
-                    "fold": i, "max_rows": args.max_rows, **row}
-
         with runs_path.open("a") as out:
             for row in Parallel(n_jobs=args.n_jobs, return_as="generator_unordered")(
-                    delayed(one)(t) for t in tasks):
+                    delayed(run_task)(t, args.max_rows) for t in tasks):
                 out.write(json.dumps(row) + "\n")
                 out.flush()
                 runs[row["key"]] = row
