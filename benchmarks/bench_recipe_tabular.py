@@ -83,6 +83,8 @@ def main(argv=None):
     parser.add_argument("--cache", default=os.environ.get("SKLWEIGHT_KEEL_CACHE",
                                                           "/work/keel_cache"))
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch and BLAS threads for every fit (default: 1)")
     args = parser.parse_args(argv)
     for key, value in machine().items():
         print(f"* {key}: {value}")
@@ -109,7 +111,7 @@ def main(argv=None):
                     epochs[key] = models[key]().fit(X, y).n_iter_
             return run
 
-        with threads(1):
+        with threads(args.threads):
             t = run_interleaved({key: fit(key) for key in models}, args.rounds)
         whole = t["recipe"].median / t["default"].median
         per_epoch = t["recipe, fixed epochs"].median / t["default, fixed epochs"].median

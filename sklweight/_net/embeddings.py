@@ -34,6 +34,7 @@ __all__ = [
     "FitEmbeddings",
     "PeriodicEmbedding",
     "PiecewiseLinearEmbedding",
+    "per_feature_linear",
 ]
 
 # frequencies of the periodic embedding: how many (the rtdl-num-embeddings package's
@@ -42,6 +43,19 @@ __all__ = [
 # epochs reached a training accuracy of 0.77 with it, 0.94 with 0.1)
 N_FREQUENCIES = 48
 FREQUENCY_SCALE = 0.1
+
+
+def per_feature_linear(X, weight):
+    """``out[n, f] = X[n, f] @ weight[f]``: ``(n, f, p) x (f, p, d) -> (n, f, d)``.
+
+    One batched product over the features, computed feature-major (``weight[f]^T``
+    times the ``(p, n)`` slice of each feature) and returned as an ``(n, f, d)`` view.
+    On CPU that orientation runs forward and backward 1.2 to 5 times faster than
+    ``einsum("nfp,fpd->nfd")``, which batches ``(n, p)`` slices: most with many
+    features or a narrow ``d`` (200 rows, 90 features, 18 components: 1.0 ms against
+    5.7 ms at ``d = 16``, 0.5 against 2.1 at ``d = 5``; one thread).
+    """
+    return torch.bmm(weight.mT, X.permute(1, 2, 0)).permute(2, 0, 1)
 
 
 def _init_uniform(tensor, fan_in):
@@ -126,7 +140,7 @@ class PiecewiseLinearEmbedding(nn.Module):
         return self._components(X)[..., :self.n_bins]
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
-        return torch.relu(torch.einsum("nft,ftd->nfd", self._components(X), self.weight))
+        return torch.relu(per_feature_linear(self._components(X), self.weight))
 
     def extra_repr(self):  # noqa: D102
         n_features, _, d = self.weight.shape
@@ -167,7 +181,7 @@ class PeriodicEmbedding(nn.Module):
     def forward(self, X: torch.Tensor) -> torch.Tensor:  # noqa: D102
         angle = 2 * math.pi * self.frequencies * X.unsqueeze(-1)
         periodic = torch.cat([torch.cos(angle), torch.sin(angle)], dim=-1)
-        return torch.relu(torch.einsum("nfp,fpd->nfd", periodic, self.weight) + self.bias)
+        return torch.relu(per_feature_linear(periodic, self.weight) + self.bias)
 
 
 # the values of WeightedMLPClassifier's ``num_embedding``

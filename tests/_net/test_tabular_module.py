@@ -5,7 +5,11 @@ import pytest
 import torch
 
 from sklweight._net.bins import quantile_bins
-from sklweight._net.embeddings import PeriodicEmbedding, PiecewiseLinearEmbedding
+from sklweight._net.embeddings import (
+    PeriodicEmbedding,
+    PiecewiseLinearEmbedding,
+    per_feature_linear,
+)
 from sklweight._net.tabular_module import (
     LinearEnsemble,
     TabularModule,
@@ -51,6 +55,17 @@ def test_embedding_shapes_and_gradients(embedding):
     assert out.shape == (20, 3, 5)
     out.sum().backward()
     assert all(p.grad is not None for p in embedding.parameters())
+
+
+def test_per_feature_linear_is_one_product_per_feature():
+    gen = torch.Generator().manual_seed(0)
+    X = torch.randn(7, 4, 6, generator=gen, dtype=torch.float64, requires_grad=True)
+    W = torch.randn(4, 6, 3, generator=gen, dtype=torch.float64, requires_grad=True)
+    out = per_feature_linear(X, W)
+    expected = torch.stack([X[:, f] @ W[f] for f in range(4)], dim=1)
+    torch.testing.assert_close(out, expected)
+    grads = torch.autograd.grad(out.square().sum(), (X, W))
+    torch.testing.assert_close(grads, torch.autograd.grad(expected.square().sum(), (X, W)))
 
 
 def test_piecewise_linear_starts_as_a_linear_embedding():
