@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/bench_recipe_tabular.py [--sets NAME ...] [--rounds 5]
-        [--epochs 20] [--cache DIR] [--device cpu|cuda]
+        [--epochs 20] [--cache DIR] [--device cpu|cuda] [--threads 1]
 
 The bar (docs/benchmarks.rst, "The bars"): a ``recipes.tabular()`` fit takes at most
 3 x a default ``WeightedMLPClassifier()`` fit on the same data, the ensemble batched.
@@ -24,8 +24,8 @@ standardised once before timing):
 Data: the KEEL development sets named by ``--sets`` (default: one wide one-hot table,
 one wide numeric, several narrow; read from ``keel_extract.py``'s cache), or, when the
 cache is missing, scikit-learn's bundled breast_cancer, digits and wine. One torch
-thread and one BLAS thread; median of ``--rounds`` interleaved, shuffled rounds after a
-warm-up (``_common.py``).
+thread and one BLAS thread (``--threads``); median of ``--rounds`` interleaved,
+shuffled rounds after a warm-up (``_common.py``).
 """
 
 from __future__ import annotations
