@@ -1,13 +1,18 @@
-"""Data, estimators and the recursive equality the persistence tests share."""
+"""Data, estimators, the recursive equality and the refusal check the persistence tests
+share."""
 
 import inspect
+import os
+import tracemalloc
 
 import numpy as np
+import pytest
 import torch
 from _estimators import N_CLASSES, N_FEATURES
 from sklearn.base import BaseEstimator
 
-from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier
+from sklweight import WeightedMLPClassifier, WeightedNeuralNetClassifier, load
+from sklweight.io import InvalidFileError, PersistenceError
 
 
 def _data(labels=None, dtype=np.float32, n=60):
@@ -141,3 +146,23 @@ def parts(path):
     with safe_open(path, framework="np") as file:
         payload = json.loads(file.metadata()["payload"])
         return payload, {key: file.get_tensor(key) for key in file.keys()}
+
+
+# what the loads below may allocate beyond the file's own bytes (Python objects, small
+# arrays); the hostile files would allocate from 100 MB to several GB without the checks
+SMALL = 8 * 2**20
+
+
+def refused(path, error=InvalidFileError, match=None, **kwargs):
+    """Load ``path`` under tracemalloc; it must raise ``error`` within SMALL bytes."""
+    tracemalloc.start()
+    try:
+        with pytest.raises(error, match=match) as info:
+            load(path, **kwargs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert isinstance(info.value, PersistenceError)
+    assert os.fspath(path) in str(info.value)  # the file is named
+    assert peak <= (os.path.getsize(path) if os.path.isfile(path) else 0) + SMALL, peak
+    return info.value

@@ -1,7 +1,8 @@
-"""Files forged from the documented format cannot make sklweight.load misbehave
+"""Payloads forged inside a valid container cannot make sklweight.load misbehave
 (docs/user_guide/persistence.rst, "What load allocates" and "Errors"): each one raises a
 PersistenceError subclass naming the file, and the memory load takes stays bounded by
-what the file holds plus a small constant."""
+what the file holds plus a small constant. Forged containers (headers, tensor entries,
+byte ranges) are ``test_hostile_container.py``'s."""
 
 import json
 import os
@@ -13,15 +14,10 @@ import tracemalloc
 import numpy as np
 import pytest
 
-import sklweight.io
 from sklweight import WeightedMLPClassifier, load, save
 from sklweight.io import InvalidFileError, PersistenceError, UntrustedTypeError
 
-from ._helpers import forge, net, parts
-
-# what the loads below may allocate beyond the file's own bytes (Python objects, small
-# arrays); the hostile files would allocate from 100 MB to several GB without the checks
-SMALL = 8 * 2**20
+from ._helpers import SMALL, forge, net, parts, refused
 
 
 @pytest.fixture(scope="module")
@@ -50,21 +46,6 @@ def hostile(tmp_path, saved):
     return make
 
 
-def _refused(path, error=InvalidFileError, match=None, **kwargs):
-    """Load ``path`` under tracemalloc; it must raise ``error`` within SMALL bytes."""
-    tracemalloc.start()
-    try:
-        with pytest.raises(error, match=match) as info:
-            load(path, **kwargs)
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert isinstance(info.value, PersistenceError)
-    assert os.fspath(path) in str(info.value)  # the file is named
-    assert peak <= (os.path.getsize(path) if os.path.isfile(path) else 0) + SMALL, peak
-    return info.value
-
-
 def _net_params(payload):
     return payload["estimator"]["attributes"]["net_"]["params"]
 
@@ -78,65 +59,9 @@ def _name(dotted, kind="class"):
     return {"__type__": kind, "module": module, "qualname": qualname}
 
 
-# --------------------------------------------------------------------------- the reading
-@pytest.mark.parametrize("what", ["missing", "directory"])
-def test_a_path_that_is_no_file_is_a_persistence_error(tmp_path, what):
-    path = tmp_path / "model.safetensors"
-    if what == "directory":
-        path.mkdir()
-    _refused(path, match="No such file|directory")
-    with pytest.raises(InvalidFileError, match="model.safetensors"):
-        sklweight.io.get_untrusted_types(path)
-
-
-def test_dev_zero_is_refused_without_reading_it():
-    _refused("/dev/zero", match="not a regular file")
-
-
-def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
-    path = tmp_path / "fifo"
-    os.mkfifo(path)
-    _refused(path, match="not a regular file")
-
-
-def test_a_header_longer_than_the_file_is_refused(tmp_path):
-    path = tmp_path / "long.safetensors"
-    path.write_bytes((2**60).to_bytes(8, "little") + b"{}")
-    _refused(path, match="header declares")
-
-
-@pytest.mark.parametrize("shape", [[10**6, 10**6], [2**63, 2**63, 2**63], [-1, 4]],
-                         ids=["huge", "overflow", "negative"])
-def test_declared_shapes_must_match_the_bytes_held(tmp_path, shape):
-    entries = {"w": {"dtype": "F64", "shape": shape, "data_offsets": [0, 16]}}
-    path = forge(tmp_path / "shape.safetensors", {"estimator": None, "types": []},
-                 entries=entries, data=bytes(16))
-    _refused(path, match="tensor entry 'w' is not valid")
-
-
-@pytest.mark.parametrize("entry", [
-    {"dtype": "F64", "shape": [2], "data_offsets": [0, 16]},  # claims more than held
-    {"dtype": "F64", "shape": [1], "data_offsets": [8, 16]},  # leaves a hole
-], ids=["beyond-the-data", "hole"])
-def test_byte_ranges_must_tile_the_data(tmp_path, entry):
-    path = forge(tmp_path / "ranges.safetensors", {"estimator": None, "types": []},
-                 entries={"w": entry}, data=bytes(8) if entry["shape"] == [2] else bytes(16))
-    _refused(path)
-
-
-@pytest.mark.parametrize("dtype", ["U8", "STR", None, "F8_E4M3"])
-def test_tensor_dtypes_outside_the_numeric_ones_are_refused(tmp_path, dtype):
-    entries = {"w": {"dtype": dtype, "shape": [2], "data_offsets": [0, 2]}}
-    if dtype == "U8":
-        return  # a valid dtype: covered by the round trips
-    path = forge(tmp_path / "dtype.safetensors", {"estimator": None, "types": []},
-                 entries=entries, data=bytes(2))
-    _refused(path, match="dtype")
-
-
 # --------------------------------------------------------------------------- the payload
 @pytest.mark.parametrize("depth", [100_000, 1_000])
-def test_deeply_nested_json_is_refused(hostile, depth):
+def test_deeply_nested_json_isrefused(hostile, depth):
     def edit(payload):
         payload["estimator"]["params"]["tol"] = json.loads("[" * 900 + "]" * 900)
 
@@ -145,7 +70,7 @@ def test_deeply_nested_json_is_refused(hostile, depth):
         text = json.dumps({"estimator": "X", "types": []}).replace(
             '"X"', "[" * depth + "]" * depth)
         path = forge(path, text)
-    _refused(path, match="nest|JSON|payload")
+    refused(path, match="nest|JSON|payload")
 
 
 @pytest.mark.parametrize("unit", ["[]", "{}", '"ab"'])
@@ -168,14 +93,14 @@ def test_a_header_beyond_the_limit_is_refused_before_it_is_read(tmp_path):
     from sklweight.io._container import MAX_HEADER_BYTES
 
     path = forge(tmp_path / "big.safetensors", "x" * MAX_HEADER_BYTES)
-    _refused(path, match="header declares")
+    refused(path, match="header declares")
 
 
 def test_a_string_dtype_cannot_inflate_a_tensor(hostile):
     def edit(payload):
         payload["estimator"]["attributes"]["classes_"]["dtype"] = "<U3000000"
 
-    _refused(hostile(edit), match="dtype")
+    refused(hostile(edit), match="dtype")
 
 
 def test_a_string_dtype_cannot_inflate_json_items(hostile):
@@ -183,39 +108,39 @@ def test_a_string_dtype_cannot_inflate_json_items(hostile):
         payload["estimator"]["attributes"]["classes_"] = {
             "__type__": "ndarray", "dtype": "<U3000000", "shape": [2], "items": ["a", "b"]}
 
-    _refused(hostile(edit), match="more than its JSON holds")
+    refused(hostile(edit), match="more than its JSON holds")
 
 
-def test_structured_and_subarray_dtypes_are_refused(hostile):
+def test_structured_and_subarray_dtypes_arerefused(hostile):
     def edit(payload):
         payload["estimator"]["attributes"]["classes_"] = {
             "__type__": "np_dtype", "dtype": "(100000000,)f8"}
 
-    _refused(hostile(edit), match="dtype")
+    refused(hostile(edit), match="dtype")
 
 
-def test_an_integer_too_large_for_its_dtype_is_refused(hostile):
+def test_an_integer_too_large_for_its_dtype_isrefused(hostile):
     def edit(payload):
         payload["estimator"]["params"]["tol"] = {"__type__": "np_scalar", "dtype": "<i8",
                                                  "value": 10**30}
 
-    _refused(hostile(edit), match="OverflowError")
+    refused(hostile(edit), match="OverflowError")
 
 
-def test_a_missing_tensor_is_refused(hostile):
+def test_a_missing_tensor_isrefused(hostile):
     def edit(payload):
         payload["estimator"]["attributes"]["classes_"]["tensor"] = "no such tensor"
 
-    _refused(hostile(edit), match="does not hold")
+    refused(hostile(edit), match="does not hold")
 
 
 @pytest.mark.parametrize("value", [[], 5, "text", {"__type__": 7}],
                          ids=["list", "int", "str", "odd-type"])
-def test_wrong_json_types_are_refused(hostile, value):
+def test_wrong_json_types_arerefused(hostile, value):
     def edit(payload):
         payload["estimator"]["attributes"]["net_"]["modules"] = value
 
-    _refused(hostile(edit))
+    refused(hostile(edit))
 
 
 def test_odd_version_records_are_ignored(tmp_path, boosting):
@@ -235,7 +160,7 @@ def test_odd_version_records_are_ignored(tmp_path, boosting):
      "args": {"in_features": 2, "out_features": 2}},
 ], ids=["str", "print", "class", "module-as-loss", "module-as-object"])
 def test_only_an_estimator_is_returned(hostile, top):
-    _refused(hostile(lambda payload: payload.update(estimator=top)),
+    refused(hostile(lambda payload: payload.update(estimator=top)),
              match="not an estimator|top level")
 
 
@@ -250,15 +175,15 @@ def test_attributes_cannot_replace_behaviour(hostile, where, name):
 
     if name == "classes" and where == "estimator":
         return  # WeightedMLPClassifier has no ``classes`` member: a data attribute
-    _refused(hostile(edit), match=f"'{name}' (would replace|is not an attribute)")
+    refused(hostile(edit), match=f"'{name}' (would replace|is not an attribute)")
 
 
 def test_a_constructor_parameter_cannot_be_overridden_as_an_attribute(hostile):
-    _refused(hostile(lambda p: p["estimator"]["attributes"].update(tol=5.0)),
+    refused(hostile(lambda p: p["estimator"]["attributes"].update(tol=5.0)),
              match="'tol' is not an attribute")
 
 
-def test_a_tree_pointing_outside_itself_is_refused(tmp_path):
+def test_a_tree_pointing_outside_itself_isrefused(tmp_path):
     from sklearn.tree import DecisionTreeClassifier
 
     X = np.random.RandomState(0).randn(30, 2)
@@ -268,7 +193,7 @@ def test_a_tree_pointing_outside_itself_is_refused(tmp_path):
     left = next(k for k in tensors if k.endswith("left_child"))
     tensors[left] = tensors[left].copy()
     tensors[left][0] = 10**9  # the tree's C code would read far outside its nodes
-    _refused(forge(path, payload, tensors), match="point outside the tree")
+    refused(forge(path, payload, tensors), match="point outside the tree")
 
 
 @pytest.fixture(scope="module")
@@ -309,7 +234,7 @@ def test_gradient_boosting_indices_are_checked(tmp_path, boosting, suffix, value
             tensors[key][_first_split(tensors)] = new
     where = _first_split(tensors) if "nodes" in suffix else 0
     tensors[name][where] = value
-    _refused(forge(tmp_path / "boosting.safetensors", payload, tensors), match=match)
+    refused(forge(tmp_path / "boosting.safetensors", payload, tensors), match=match)
 
 
 def _mutations(node, path=()):
@@ -349,9 +274,9 @@ def test_random_edits_of_the_payload_fail_only_with_persistence_errors(
             assert os.fspath(path) in str(exc)
 
 
-def test_an_invalid_metadata_request_is_refused(hostile):
+def test_an_invalid_metadata_request_isrefused(hostile):
     request = {"__type__": "metadata_request", "methods": {"__init__": {"x": True}}}
-    _refused(hostile(lambda p: p["estimator"]["attributes"].update(_metadata_request=request)),
+    refused(hostile(lambda p: p["estimator"]["attributes"].update(_metadata_request=request)),
              match="metadata can be requested")
 
 
@@ -359,7 +284,7 @@ def test_untrusted_names_are_still_refused_first(hostile):
     def edit(payload):
         payload["estimator"]["class"] = _name("os.system")
 
-    _refused(hostile(edit), UntrustedTypeError, match="os.system")
+    refused(hostile(edit), UntrustedTypeError, match="os.system")
 
 
 # --------------------------------------------------------------------------- trusted=
