@@ -34,7 +34,7 @@ def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path):
     refused(path, match="not a regular file")
 
 
-def test_a_header_longer_than_the_file_isrefused(tmp_path):
+def test_a_header_longer_than_the_file_is_refused(tmp_path):
     path = tmp_path / "long.safetensors"
     path.write_bytes((2**60).to_bytes(8, "little") + b"{}")
     refused(path, match="header declares")
@@ -59,11 +59,9 @@ def test_byte_ranges_must_tile_the_data(tmp_path, entry):
     refused(path)
 
 
-@pytest.mark.parametrize("dtype", ["U8", "STR", None, "F8_E4M3"])
-def test_tensor_dtypes_outside_the_numeric_ones_arerefused(tmp_path, dtype):
+@pytest.mark.parametrize("dtype", ["STR", None, "F8_E4M3"])
+def test_tensor_dtypes_outside_the_numeric_ones_are_refused(tmp_path, dtype):
     entries = {"w": {"dtype": dtype, "shape": [2], "data_offsets": [0, 2]}}
-    if dtype == "U8":
-        return  # a valid dtype: covered by the round trips
     path = forge(tmp_path / "dtype.safetensors", {"estimator": None, "types": []},
                  entries=entries, data=bytes(2))
     refused(path, match="dtype")
