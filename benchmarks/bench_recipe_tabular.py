@@ -4,6 +4,7 @@ Usage::
 
     python benchmarks/bench_recipe_tabular.py [--sets NAME ...] [--rounds 5]
         [--epochs 20] [--cache DIR] [--device cpu|cuda] [--threads 1]
+        [--widths N ...]
 
 The bar (docs/benchmarks.rst, "The bars"): a ``recipes.tabular()`` fit takes at most
 3 x a default ``WeightedMLPClassifier()`` fit on the same data, the ensemble batched.
@@ -23,7 +24,10 @@ standardised once before timing):
 
 Data: the KEEL development sets named by ``--sets`` (default: one wide one-hot table,
 one wide numeric, several narrow; read from ``keel_extract.py``'s cache), or, when the
-cache is missing, scikit-learn's bundled breast_cancer, digits and wine. One torch
+cache is missing, scikit-learn's bundled breast_cancer, digits and wine; with
+``--widths``, generated tables of 800 rows, six imbalanced classes and that many
+numeric columns (``make_classification``), to see the ratio grow with the columns the
+embedding widens. One torch
 thread and one BLAS thread (``--threads``); median of ``--rounds`` interleaved,
 shuffled rounds after a warm-up (``_common.py``).
 """
@@ -38,7 +42,12 @@ from pathlib import Path
 
 import numpy as np
 from _common import machine, markdown_table, run_interleaved, threads
-from sklearn.datasets import load_breast_cancer, load_digits, load_wine
+from sklearn.datasets import (
+    load_breast_cancer,
+    load_digits,
+    load_wine,
+    make_classification,
+)
 from sklearn.preprocessing import StandardScaler
 
 from sklweight import WeightedMLPClassifier, recipes
@@ -67,8 +76,19 @@ def _keel(cache, sets):
     return data
 
 
-def datasets(cache, sets):
-    """``[(name, X_train, y_train)]``: KEEL dev sets if the cache is there, else bundled."""
+def _generated(widths):
+    """800 rows of six imbalanced classes (weights 0.5 to 0.05, at most 12 informative
+    and 2 redundant columns) per width: how the ratio grows with the numeric columns embedded."""
+    return [(f"generated, {n} columns", *make_classification(
+        800, n, n_informative=min(n, 12), n_redundant=min(2, n - min(n, 12)), n_classes=6,
+        weights=[0.5, 0.2, 0.1, 0.1, 0.05, 0.05], random_state=0)) for n in widths]
+
+
+def datasets(cache, sets, widths=None):
+    """``[(name, X_train, y_train)]``: generated tables of ``widths`` numeric columns when
+    given, else KEEL dev sets if the cache is there, else bundled data."""
+    if widths:
+        return _generated(widths)
     if (Path(cache) / "READY").exists():
         return _keel(cache, sets or [name for _, name in DEFAULT_SETS])
     print(f"no KEEL cache at {cache}: using scikit-learn's bundled data")
@@ -83,6 +103,9 @@ def main(argv=None):
     parser.add_argument("--cache", default=os.environ.get("SKLWEIGHT_KEEL_CACHE",
                                                           "/work/keel_cache"))
     parser.add_argument("--device", default="cpu")
+    parser.add_argument("--widths", nargs="+", type=int,
+                        help="generated tables with these numbers of numeric columns "
+                             "instead of the KEEL sets")
     parser.add_argument("--threads", type=int, default=1,
                         help="torch and BLAS threads for every fit (default: 1)")
     args = parser.parse_args(argv)
@@ -90,7 +113,7 @@ def main(argv=None):
         print(f"* {key}: {value}")
     fixed = {"max_epochs": args.epochs, "tol": 0.0, "n_iter_no_change": 10**9}
     rows = []
-    for name, X, y in datasets(args.cache, args.sets):
+    for name, X, y in datasets(args.cache, args.sets, args.widths):
         X = StandardScaler().fit_transform(X).astype(np.float32)
         models = {
             "default": lambda: WeightedMLPClassifier(random_state=0, device=args.device),
