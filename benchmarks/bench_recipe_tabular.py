@@ -27,9 +27,8 @@ one wide numeric, several narrow; read from ``keel_extract.py``'s cache), or, wh
 cache is missing, scikit-learn's bundled breast_cancer, digits and wine; with
 ``--widths``, generated tables of 800 rows, six imbalanced classes and that many
 numeric columns (``make_classification``), to see the ratio grow with the columns the
-embedding widens. One torch
-thread and one BLAS thread (``--threads``); median of ``--rounds`` interleaved,
-shuffled rounds after a warm-up (``_common.py``).
+embedding widens. One torch thread and one BLAS thread (``--threads``); median of
+``--rounds`` interleaved, shuffled rounds after a warm-up (``_common.py``).
 """
 
 from __future__ import annotations
@@ -77,8 +76,8 @@ def _keel(cache, sets):
 
 
 def _generated(widths):
-    """800 rows of six imbalanced classes (weights 0.5 to 0.05, at most 12 informative
-    and 2 redundant columns) per width: how the ratio grows with the numeric columns embedded."""
+    """One table per width: 800 rows, six imbalanced classes (weights 0.5 to 0.05), that
+    many numeric columns, at most 12 of them informative and 2 redundant."""
     return [(f"generated, {n} columns", *make_classification(
         800, n, n_informative=min(n, 12), n_redundant=min(2, n - min(n, 12)), n_classes=6,
         weights=[0.5, 0.2, 0.1, 0.1, 0.05, 0.05], random_state=0)) for n in widths]
